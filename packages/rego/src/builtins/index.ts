@@ -1,0 +1,19 @@
+/**
+ * Every built-in family, registered explicitly and in order: no import has side effects. A new
+ * family is a file exporting `register(reg)` and one line here.
+ */
+import { BuiltinRegistry } from './builtin.js'
+
+export { BuiltinRegistry, BuiltinError, OperandError } from './builtin.js'
+export type { Builtin, BuiltinContext, BuiltinDecl, ArgDecl } from './builtin.js'
+
+type Family = (reg: BuiltinRegistry) => void
+
+const FAMILIES: readonly Family[] = []
+
+/** A registry holding every built-in signoff ships. */
+export function defaultRegistry(): BuiltinRegistry {
+  const reg = new BuiltinRegistry()
+  for (const register of FAMILIES) register(reg)
+  return reg
+}
