@@ -3,13 +3,16 @@
  * family is a file exporting `register(reg)` and one line here.
  */
 import { BuiltinRegistry } from './builtin.js'
+import { register as strings } from './strings.js'
 
 export { BuiltinRegistry, BuiltinError, OperandError } from './builtin.js'
 export type { Builtin, BuiltinContext, BuiltinDecl, ArgDecl } from './builtin.js'
 
 type Family = (reg: BuiltinRegistry) => void
 
-const FAMILIES: readonly Family[] = []
+const FAMILIES: readonly Family[] = [
+  strings,
+]
 
 /** A registry holding every built-in signoff ships. */
 export function defaultRegistry(): BuiltinRegistry {
