@@ -4,6 +4,7 @@
  */
 import { BuiltinRegistry } from './builtin.js'
 import { register as strings } from './strings.js'
+import { register as sprintf } from './sprintf.js'
 
 export { BuiltinRegistry, BuiltinError, OperandError } from './builtin.js'
 export type { Builtin, BuiltinContext, BuiltinDecl, ArgDecl } from './builtin.js'
@@ -12,6 +13,7 @@ type Family = (reg: BuiltinRegistry) => void
 
 const FAMILIES: readonly Family[] = [
   strings,
+  sprintf,
 ]
 
 /** A registry holding every built-in signoff ships. */
