@@ -3,8 +3,10 @@
  * family is a file exporting `register(reg)` and one line here.
  */
 import { BuiltinRegistry } from './builtin.js'
+import { register as internal } from './internal.js'
 import { register as strings } from './strings.js'
 import { register as sprintf } from './sprintf.js'
+import { register as regex } from './regex.js'
 
 export { BuiltinRegistry, BuiltinError, OperandError } from './builtin.js'
 export type { Builtin, BuiltinContext, BuiltinDecl, ArgDecl } from './builtin.js'
@@ -12,8 +14,10 @@ export type { Builtin, BuiltinContext, BuiltinDecl, ArgDecl } from './builtin.js
 type Family = (reg: BuiltinRegistry) => void
 
 const FAMILIES: readonly Family[] = [
+  internal,
   strings,
   sprintf,
+  regex,
 ]
 
 /** A registry holding every built-in signoff ships. */

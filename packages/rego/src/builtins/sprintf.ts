@@ -7,7 +7,7 @@
  */
 import type { BuiltinRegistry } from './builtin.js'
 import { operandTypeError, stringOperand } from './operands.js'
-import { RObject, RSet, type Value } from '../value/value.js'
+import { RSet, type RObject, type Value } from '../value/value.js'
 import { formatNumber } from '../value/json.js'
 import { goQuote } from './strings-util.js'
 
