@@ -7,6 +7,7 @@ import { register as internal } from './internal.js'
 import { register as strings } from './strings.js'
 import { register as sprintf } from './sprintf.js'
 import { register as regex } from './regex.js'
+import { register as glob } from './glob.js'
 
 export { BuiltinRegistry, BuiltinError, OperandError } from './builtin.js'
 export type { Builtin, BuiltinContext, BuiltinDecl, ArgDecl } from './builtin.js'
@@ -18,6 +19,7 @@ const FAMILIES: readonly Family[] = [
   strings,
   sprintf,
   regex,
+  glob,
 ]
 
 /** A registry holding every built-in signoff ships. */
