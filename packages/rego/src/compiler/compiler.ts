@@ -60,7 +60,7 @@ export function compileModules(modules: readonly Module[], registry: BuiltinRegi
     }
   }
   if (errors.length > 0) throw new RegoErrors(errors)
-  const root = buildTree(compiled, errors)
+  const root = buildTree(compiled, modules, errors)
   if (errors.length === 0) checkRecursion(root, compiled, errors)
   if (errors.length > 0) throw new RegoErrors(errors)
   return { root, rules: compiled, functions, modules }
@@ -216,22 +216,25 @@ function newNode(key: Value, path: readonly Value[]): RuleNode {
   return { key, path, children: new Map(), rules: [] }
 }
 
-function buildTree(rules: readonly CompiledRule[], errors: RegoError[]): RuleNode {
+function buildTree(rules: readonly CompiledRule[], modules: readonly Module[], errors: RegoError[]): RuleNode {
   const root = newNode('data', [])
-  for (const r of rules) {
+  const nodeAt = (path: readonly Value[]): RuleNode => {
     let node = root
-    for (let i = 0; i < r.path.length; i++) {
-      const k = r.path[i]!
+    for (let i = 0; i < path.length; i++) {
+      const k = path[i]!
       const h = hashKey(k)
       let child = node.children.get(h)
       if (!child) {
-        child = newNode(k, r.path.slice(0, i + 1))
+        child = newNode(k, path.slice(0, i + 1))
         node.children.set(h, child)
       }
       node = child
     }
-    node.rules.push(r)
+    return node
   }
+  // Every package exists as a document, even one without rules (it is then an empty object).
+  for (const m of modules) nodeAt(m.package.path)
+  for (const r of rules) nodeAt(r.path).rules.push(r)
   // Conflicts between kinds at one path.
   const visit = (n: RuleNode): void => {
     const kinds = new Set(n.rules.map((r) => r.kind))

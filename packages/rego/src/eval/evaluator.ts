@@ -127,9 +127,8 @@ export class Evaluator {
       let ok = true
       this.#iterate(dom, (key, val) => {
         const mark = this.#trailFrames.length
-        const found = this.#unifyValue(ev.key ?? WILDCARD, key, frame, () =>
-          this.#unifyValue(ev.value, val, frame, () => this.#evalBody(ev.body, 0, frame, () => true)),
-        )
+        const inner = (): boolean => this.#unifyValue(ev.value, val, frame, () => this.#evalBody(ev.body, 0, frame, () => true))
+        const found = ev.key ? this.#unifyValue(ev.key, key, frame, inner) : inner()
         this.#undo(mark)
         if (!found) ok = false
         return !ok
@@ -855,7 +854,7 @@ export class Evaluator {
       if (a.entries.length !== b.entries.length) return false
       return this.#unifyObjects(a.entries, b.entries, frame, k)
     }
-    if (this.#isGround(a, frame) || !isPattern(b)) {
+    if (this.#isGround(a, frame) || (!isPattern(a) && isPattern(b))) {
       return this.#evalTerm(a, frame, (v) => this.#unifyValue(b, v, frame, k))
     }
     return this.#evalTerm(b, frame, (v) => this.#unifyValue(a, v, frame, k))
@@ -925,7 +924,6 @@ export class Evaluator {
 }
 
 const LOC: Location = { file: '', row: 0, col: 0, offset: 0, length: 0 }
-const WILDCARD: Term = { kind: 'Var', name: '_', location: LOC }
 
 function isPattern(t: Term): boolean {
   return t.kind === 'Var' || t.kind === 'Array' || t.kind === 'Object'

@@ -84,6 +84,12 @@ export class Parser {
   }
 
   /** The current token is the identifier `text` (a method, so TypeScript does not narrow across #next()). */
+  /** A keyword directly followed by `.` is a ref head (`every.foo`, `null.x`), not a keyword. */
+  #dotAfter(t: Token = this.#tok): boolean {
+    const n = this.#toks[this.#toks.indexOf(t) + 1]
+    return n !== undefined && n.kind === 'punct' && n.text === '.' && n.offset === t.end
+  }
+
   #atEof(): boolean {
     return this.#tok.kind === 'eof'
   }
@@ -94,7 +100,7 @@ export class Parser {
   }
 
   #isKeyword(k: string, t: Token = this.#tok): boolean {
-    return t.kind === 'ident' && t.text === k && (ALWAYS_KEYWORDS.has(k) || this.#keywords.has(k))
+    return t.kind === 'ident' && t.text === k && (ALWAYS_KEYWORDS.has(k) || this.#keywords.has(k)) && !this.#dotAfter(t)
   }
 
   /** True when the current token follows the previous one with no whitespace in between. */
@@ -151,13 +157,13 @@ export class Parser {
       source: this.#src,
     }
     const imports = module.imports as Import[]
-    while (this.#tok.kind === 'ident' && this.#tok.text === 'import') {
+    while (this.#tok.kind === 'ident' && this.#tok.text === 'import' && !this.#dotAfter()) {
       imports.push(this.#parseImport())
     }
     const metadata = this.#collectAnnotations()
     for (const a of metadata.values()) if (a.scope === 'package' || a.scope === 'subpackages' || a.scope === 'document') annotations.push(a)
     while (this.#tok.kind !== 'eof') {
-      if (this.#tok.kind === 'ident' && this.#tok.text === 'import') {
+      if (this.#tok.kind === 'ident' && this.#tok.text === 'import' && !this.#dotAfter()) {
         throw this.#error('imports must appear before rules')
       }
       const start = this.#tok
@@ -242,7 +248,10 @@ export class Parser {
     if (head === 'future') {
       if (parts[1] !== 'keywords') throw new RegoError('rego_parse_error', 'invalid import, must be `future.keywords`', path.location)
       if (parts.length === 2) for (const k of FUTURE_KEYWORDS) this.#keywords.add(k)
-      else if (parts.length === 3 && (FUTURE_KEYWORDS as readonly string[]).includes(parts[2]!)) this.#keywords.add(parts[2]!)
+      else if (parts.length === 3 && (FUTURE_KEYWORDS as readonly string[]).includes(parts[2]!)) {
+        this.#keywords.add(parts[2]!)
+        if (parts[2] === 'every') this.#keywords.add('in') // `every x in xs` needs `in`
+      }
       else throw new RegoError('rego_parse_error', `unexpected keyword, must be one of [${FUTURE_KEYWORDS.join(' ')}]`, path.location)
     } else if (head === 'rego') {
       if (parts.length !== 2 || parts[1] !== 'v1') throw new RegoError('rego_parse_error', 'invalid import `rego`, must be `rego.v1`', path.location)
@@ -287,13 +296,13 @@ export class Parser {
   #parseRules(module: Module, annotations: Annotations | undefined): Rule[] {
     const start = this.#tok
     let isDefault = false
-    if (start.kind === 'ident' && start.text === 'default') {
+    if (start.kind === 'ident' && start.text === 'default' && !this.#dotAfter()) {
       isDefault = true
       this.#next()
     }
     const headTok = this.#tok
     if (headTok.kind !== 'ident') throw this.#error(`unexpected ${this.#describe(headTok)} token`)
-    if (ALWAYS_KEYWORDS.has(headTok.text) && headTok.text !== 'default') {
+    if (ALWAYS_KEYWORDS.has(headTok.text) && !this.#dotAfter(headTok)) {
       throw this.#error(`unexpected ${headTok.text} keyword`)
     }
     const headRef = this.#parseRefOnly()
@@ -338,7 +347,7 @@ export class Parser {
       bodies.push(this.#parseBody('}'))
     }
     let elseRule: Rule | undefined
-    if (this.#tok.kind === 'ident' && this.#tok.text === 'else') {
+    if (this.#atIdent('else') && !this.#dotAfter()) {
       if (key !== undefined) throw this.#error('else keyword cannot be used on multi-value rules')
       elseRule = this.#parseElse(module, head)
     }
@@ -394,7 +403,7 @@ export class Parser {
     const body = this.#parseRuleBody(false)
     const elseHead: RuleHead = { ...head, value: value ?? scalar(true, this.#loc(start)), assign, location: this.#locFrom(start) }
     let next: Rule | undefined
-    if (this.#tok.kind === 'ident' && this.#tok.text === 'else') next = this.#parseElse(module, head)
+    if (this.#atIdent('else') && !this.#dotAfter()) next = this.#parseElse(module, head)
     return {
       kind: 'Rule',
       default: false,
@@ -433,18 +442,18 @@ export class Parser {
   /** One statement: `some …`, `every …`, `not expr`, or an expression, with `with` modifiers. */
   #parseLiteral(): Expr {
     const start = this.#tok
-    if (start.kind === 'ident' && start.text === 'some') {
+    if (start.kind === 'ident' && start.text === 'some' && !this.#dotAfter()) {
       this.#next()
       const decl = this.#parseSome(start)
       return { kind: 'Expr', negated: false, body: decl, with: this.#parseWiths(), location: this.#locFrom(start) }
     }
-    if (this.#isKeyword('every')) {
+    if (this.#isKeyword('every') && !this.#dotAfter()) {
       this.#next()
       const ev = this.#parseEvery(start)
       return { kind: 'Expr', negated: false, body: ev, with: this.#parseWiths(), location: this.#locFrom(start) }
     }
     let negated = false
-    if (start.kind === 'ident' && start.text === 'not') {
+    if (start.kind === 'ident' && start.text === 'not' && !this.#dotAfter()) {
       this.#next()
       negated = true
     }
@@ -455,7 +464,7 @@ export class Parser {
 
   #parseWiths(): With[] {
     const out: With[] = []
-    while (this.#tok.kind === 'ident' && this.#tok.text === 'with') {
+    while (this.#atIdent('with') && !this.#dotAfter()) {
       const start = this.#next()
       const target = this.#parseTermInfix(false)
       if (!this.#atIdent('as')) throw this.#error('expected as keyword')
@@ -680,6 +689,7 @@ export class Parser {
 
   #parseIdentTerm(): Term {
     const t = this.#next()
+    if (this.#isPunct('.') && this.#adjacent()) return varTerm(t.text, this.#loc(t))
     switch (t.text) {
       case 'true':
         return scalar(true, this.#loc(t))

@@ -75,7 +75,7 @@ export function runCase(dir: string, file: string, c: Case): CaseResult {
       const okMsg = c.want_error === undefined || msg.includes(c.want_error)
       return { ...base, ok: okCode && okMsg, expected: `error ${c.want_error_code ?? ''} ${c.want_error ?? ''}`, actual: `error ${code}: ${msg}` }
     }
-    return { ...base, ok: false, expected: JSON.stringify(c.want_result), actual: `error ${code}: ${msg}${code === 'internal' && e instanceof Error ? '\n' + e.stack : ''}` }
+    return { ...base, ok: false, expected: JSON.stringify(c.want_result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)), actual: `error ${code}: ${msg}${code === 'internal' && e instanceof Error ? '\n' + e.stack : ''}` }
   }
   if (c.want_error_code !== undefined || c.want_error !== undefined) {
     return { ...base, ok: false, expected: `error ${c.want_error_code ?? ''} ${c.want_error ?? ''}`, actual: show(rows) }
