@@ -8,6 +8,7 @@ import { register as strings } from './strings.js'
 import { register as sprintf } from './sprintf.js'
 import { register as regex } from './regex.js'
 import { register as glob } from './glob.js'
+import { register as encoding } from './encoding.js'
 
 export { BuiltinRegistry, BuiltinError, OperandError } from './builtin.js'
 export type { Builtin, BuiltinContext, BuiltinDecl, ArgDecl } from './builtin.js'
@@ -20,6 +21,7 @@ const FAMILIES: readonly Family[] = [
   sprintf,
   regex,
   glob,
+  encoding,
 ]
 
 /** A registry holding every built-in signoff ships. */
