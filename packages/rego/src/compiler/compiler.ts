@@ -1,6 +1,6 @@
-import { ref, scalar, varTerm } from '../ast/builders.js'
+import { call, ref, scalar, varTerm } from '../ast/builders.js'
 import { RegoError, RegoErrors } from '../ast/errors.js'
-import type { Body, Module, Ref, Rule, Term, Var } from '../ast/nodes.js'
+import type { Body, Expr, Module, Ref, Rule, Term, Var } from '../ast/nodes.js'
 import type { BuiltinRegistry } from '../builtins/builtin.js'
 import { hashKey, type Value } from '../value/value.js'
 import type { CompiledQuery, CompiledRule, RuleKind, RuleNode } from './compiled.js'
@@ -161,8 +161,17 @@ function classify(m: Module, r: Rule, errors: RegoError[]): HeadInfo {
 function compileRule(r: Rule, h: HeadInfo, globals: Globals, resolver: CallResolver, errors: RegoError[]): CompiledRule {
   const rw = new RuleRewriter(globals, resolver)
   const scope = rw.newScope()
-  const args = (r.head.args ?? []).map((a) => rw.declarePattern(a, scope, 'arg'))
-  const body = rw.body(r.body, scope)
+  // Arguments that are not plain patterns (calls, refs, templates) become body expressions
+  // `arg_i = term`, so safety ordering can evaluate them after what they depend on.
+  const argExprs: Expr[] = []
+  const rawArgs = (r.head.args ?? []).map((a, i) => {
+    if (isPattern(a)) return a
+    const v = varTerm(`__arg${i}__`, a.location)
+    argExprs.push({ kind: 'Expr', negated: false, body: call('eq', [v, a], a.location), with: [], location: a.location })
+    return v
+  })
+  const args = rawArgs.map((a) => rw.declarePattern(a, scope, 'arg'))
+  const body = rw.body([...r.body, ...argExprs], scope)
   const loc = r.head.location
   const valueTerm: Term = r.head.value ?? scalar(true, loc)
   const value = rw.term(valueTerm, scope)
@@ -194,6 +203,21 @@ function compileRule(r: Rule, h: HeadInfo, globals: Globals, resolver: CallResol
     else: elseRule,
     slots: rw.slots,
     constantValue: vs.size === 0 && isPlainValue(value),
+  }
+}
+
+/** Variables, scalars, and arrays/objects of patterns: what argument unification can bind. */
+function isPattern(t: Term): boolean {
+  switch (t.kind) {
+    case 'Var':
+    case 'Scalar':
+      return true
+    case 'Array':
+      return t.items.every(isPattern)
+    case 'Object':
+      return t.entries.every(([k, v]) => k.kind === 'Scalar' && isPattern(v))
+    default:
+      return false
   }
 }
 

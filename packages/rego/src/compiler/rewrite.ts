@@ -161,7 +161,11 @@ export class RuleRewriter {
   }
 
   #with(w: With, scope: Scope): With {
-    const value = this.term(w.value, scope)
+    // A built-in named as the replacement (`with f as count`) stays a name, not a variable.
+    const v = w.value
+    const vname = v.kind === 'Var' || v.kind === 'Ref' ? opName(v) : undefined
+    const isBuiltinName = vname !== undefined && scope.lookup(vname.split('.')[0]!) === undefined && !this.globals.has(vname.split('.')[0]!) && this.calls.builtin(vname) !== undefined
+    const value = isBuiltinName ? v : this.term(w.value, scope)
     const t = w.target
     let target: Term = t
     const head = t.kind === 'Ref' ? t.head : t

@@ -137,6 +137,8 @@ export class SafetyChecker {
   checkRuleHead(terms: readonly Term[], body: Body, globals: ReadonlySet<number>, at: Expr['location']): void {
     const bound = new Set(globals)
     for (const e of body) exprVars(e, bound, true)
+    // Head terms may enumerate refs themselves (`q(_) := xs[_]`).
+    for (const t of terms) for (const v of outputVarsForTerms(t, bound)) bound.add(v)
     const hv = new Set<number>()
     for (const h of terms) termVars(h, hv, true)
     for (const v of hv) {
@@ -390,7 +392,12 @@ function unify(safe: ReadonlySet<number>, a: Term, b: Term): Slots {
   const go = (a: Term, b: Term): void => {
     switch (a.kind) {
       case 'Var': {
-        if (a.slot === undefined) return
+        if (a.slot === undefined) {
+          // `input` / `data`: a ground document.
+          if (b.kind === 'Var' && b.slot !== undefined) markSafe(b.slot)
+          else if (b.kind === 'Array' || b.kind === 'Object') markAllSafe(b)
+          return
+        }
         switch (b.kind) {
           case 'Var':
             if (b.slot === undefined || s.has(b.slot)) markSafe(a.slot)
@@ -490,5 +497,6 @@ function unify(safe: ReadonlySet<number>, a: Term, b: Term): Slots {
 }
 
 function sameKey(a: Term, b: Term): boolean {
-  return a.kind === 'Scalar' && b.kind === 'Scalar' && a.value === b.value
+  if (a.kind === 'Scalar' && b.kind === 'Scalar') return a.value === b.value
+  return a.kind === 'Var' && b.kind === 'Var' && a.slot !== undefined && a.slot === b.slot
 }

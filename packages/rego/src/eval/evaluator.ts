@@ -276,19 +276,35 @@ export class Evaluator {
     if (!t) throw new RegoError('eval_internal_error', 'unresolved call', c.location)
     const key = t.kind === 'func' ? 'data.' + t.path.join('.') : t.name
     const override = this.#ctx.functions?.get(key)
-    if (override) return this.#invokeOverride(override, c, vals, frame, k)
+    if (override) return this.#invokeOverride(key, override, c, vals, k)
     if (t.kind === 'func') return this.#callFunction(t.path, vals, c.location, k)
     return this.#callBuiltin(t.name, c, vals, k)
   }
 
-  #invokeOverride(o: FunctionOverride, c: Call, vals: readonly Value[], _frame: Frame, k: KV): boolean {
-    switch (o.kind) {
-      case 'value':
-        return k(o.value)
-      case 'func':
-        return this.#callFunction(o.path, vals, c.location, k)
-      case 'builtin':
-        return this.#callBuiltin(o.name, c, vals, k)
+  #invokeOverride(key: string, o: FunctionOverride, c: Call, vals: readonly Value[], k: KV): boolean {
+    if (o.kind === 'value') return k(o.value)
+    // The replacement sees the original function (`with f as g` where g calls f is no recursion).
+    const outer = this.#ctx
+    const fns = new Map(outer.functions ?? [])
+    fns.delete(key)
+    const inner = new EvalContext(outer.input, outer.data, fns)
+    this.#ctx = inner
+    try {
+      return o.kind === 'func'
+        ? this.#callFunction(o.path, vals, c.location, (v) => this.#withContext(outer, () => k(v), inner))
+        : this.#callBuiltin(o.name, c, vals, (v) => this.#withContext(outer, () => k(v), inner))
+    } finally {
+      this.#ctx = outer
+    }
+  }
+
+  /** Runs `f` in context `ctx`, then restores `back`. */
+  #withContext(ctx: EvalContext, f: () => boolean, back: EvalContext): boolean {
+    this.#ctx = ctx
+    try {
+      return f()
+    } finally {
+      this.#ctx = back
     }
   }
 
@@ -546,17 +562,17 @@ export class Evaluator {
         s += p
         continue
       }
-      const vals = new RSet()
-      const mark = this.#trailFrames.length
+      // Each part is a set comprehension of its values (see the parser).
+      let vals: Value = new RSet()
       this.#evalTerm(p, frame, (v) => {
-        vals.add(v)
-        return false
+        vals = v
+        return true
       })
-      this.#undo(mark)
-      if (vals.size === 0) s += '<undefined>'
-      else if (vals.size > 1) throw new RegoError('eval_conflict_error', 'template-strings must not produce multiple outputs', p.location)
+      const set = vals as RSet
+      if (set.size === 0) s += '<undefined>'
+      else if (set.size > 1) throw new RegoError('eval_conflict_error', 'template-strings must not produce multiple outputs', p.location)
       else {
-        const v = vals.sortedValues()[0]!
+        const v = set.sortedValues()[0]!
         s += typeof v === 'string' ? v : formatValue(v)
       }
     }
@@ -583,18 +599,18 @@ export class Evaluator {
   }
 
   /** Follows `path[i:]` into a value, enumerating unbound variables. */
-  #walk(v: Value, path: readonly Term[], i: number, frame: Frame, k: KV): boolean {
+  #walk(v: Value, path: readonly Term[], i: number, frame: Frame, k: KV, storage = false): boolean {
     if (i === path.length) return k(v)
     const p = path[i]!
     if (p.kind === 'Scalar') {
-      const c = lookup(v, p.value)
-      return c === undefined ? false : this.#walk(c, path, i + 1, frame, k)
+      const c = storage ? storageLookup(v, p.value) : lookup(v, p.value)
+      return c === undefined ? false : this.#walk(c, path, i + 1, frame, k, storage)
     }
     if (p.kind === 'Var' && p.slot !== undefined) {
       const bound = frame[p.slot]
       if (bound !== undefined) {
-        const c = lookup(v, bound)
-        return c === undefined ? false : this.#walk(c, path, i + 1, frame, k)
+        const c = storage ? storageLookup(v, bound) : lookup(v, bound)
+        return c === undefined ? false : this.#walk(c, path, i + 1, frame, k, storage)
       }
       const slot = p.slot
       return this.#iterate(v, (key, child) => {
@@ -676,10 +692,12 @@ export class Evaluator {
     const step = (key: Value): boolean => {
       const h = hashKey(key)
       const child = node?.children.get(h)
-      const cb = base === undefined ? undefined : lookup(base, key)
+      let cb = base === undefined ? undefined : lookup(base, key)
+      // Storage paths are strings: data[2] reads the key "2".
+      if (cb === undefined && base instanceof RObject && (typeof key === 'number' || typeof key === 'bigint')) cb = base.get(String(key))
       const co = ov?.children.get(h)
       if (!child && cb === undefined && !co) return false
-      if (!child && !co) return this.#walk(cb!, path, i + 1, frame, k)
+      if (!child && !co) return this.#walk(cb!, path, i + 1, frame, k, true)
       return this.#evalData(child, cb, co, at, path, i + 1, frame, k)
     }
     if (p.kind === 'Scalar') return step(p.value)
@@ -702,7 +720,7 @@ export class Evaluator {
     if (ov?.value !== undefined) return ov.value
     if (node && node.rules.length > 0) return this.#virtual(node, base, ov)
     if (!node && !ov) return base
-    const out = new RObject()
+    const out = container()
     if (base instanceof RObject) for (const [kk, vv] of base.unorderedEntries()) out.set(kk, vv)
     else if (base !== undefined && (!node || node.children.size === 0)) return base
     const keys = new Map<string, Value>()
@@ -756,17 +774,17 @@ export class Evaluator {
         return out
       }
       case 'object': {
-        const out = new RObject()
+        const out = container()
         for (const r of node.rules) this.#evalObjectRule(r, out)
         // Ground children (`a.b.c := 1` beside `a.b[x] := …`) merge into the same object.
         for (const [h, c] of node.children) {
           const v = this.#fullValue(c, base === undefined ? undefined : lookup(base, c.key), ov?.children.get(h))
           if (v === undefined) continue
           const prev = out.get(c.key)
-          if (prev !== undefined && !equal(prev, v)) {
-            if (prev instanceof RObject && v instanceof RObject) out.set(c.key, mergeObjects(prev, v))
-            else throw new RegoError('eval_conflict_error', 'object keys must be unique', node.rules[0]!.rule.location)
-          } else out.set(c.key, v)
+          if (prev === undefined || equal(prev, v)) out.set(c.key, v)
+          else if (prev instanceof RObject && v instanceof RObject && containers.has(prev) && containers.has(v)) {
+            out.set(c.key, mergeObjects(prev, v, node.rules[0]!.rule.location))
+          } else throw new RegoError('eval_conflict_error', 'object keys must be unique', node.rules[0]!.rule.location)
         }
         return out
       }
@@ -933,6 +951,13 @@ function compareKeys(a: Value, b: Value): number {
   return typeof a === 'string' && typeof b === 'string' ? (a < b ? -1 : a > b ? 1 : 0) : hashKey(a) < hashKey(b) ? -1 : 1
 }
 
+/** Base documents are stored under string paths, so `data.x[2]` also finds the key "2". */
+function storageLookup(v: Value, key: Value): Value | undefined {
+  const c = lookup(v, key)
+  if (c === undefined && v instanceof RObject && (typeof key === 'number' || typeof key === 'bigint')) return v.get(String(key))
+  return c
+}
+
 /** `v[key]` for arrays (integer index), objects and sets (membership). */
 export function lookup(v: Value, key: Value): Value | undefined {
   if (v instanceof RObject) return typeof key === 'string' ? v.getString(key) : v.get(key)
@@ -944,15 +969,27 @@ export function lookup(v: Value, key: Value): Value | undefined {
   return undefined
 }
 
+/**
+ * Objects the evaluator builds as containers for documents (packages, ref-head paths), as
+ * opposed to values rules produce. Rules may add keys to containers, never inside values.
+ */
+const containers = new WeakSet<RObject>()
+
+function container(): RObject {
+  const o = new RObject()
+  containers.add(o)
+  return o
+}
+
 function insertPath(out: RObject, keys: readonly Value[], v: Value, loc: Location): void {
   let o = out
   for (let i = 0; i < keys.length - 1; i++) {
     const next = o.get(keys[i]!)
     if (next === undefined) {
-      const n = new RObject()
+      const n = container()
       o.set(keys[i]!, n)
       o = n
-    } else if (next instanceof RObject) o = next
+    } else if (next instanceof RObject && containers.has(next)) o = next
     else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
   }
   const last = keys[keys.length - 1]!
@@ -961,12 +998,15 @@ function insertPath(out: RObject, keys: readonly Value[], v: Value, loc: Locatio
   o.set(last, v)
 }
 
-function mergeObjects(a: RObject, b: RObject): RObject {
-  const out = new RObject()
+/** Merges two document containers; a key defined by both must itself be a container in both. */
+function mergeObjects(a: RObject, b: RObject, loc: Location): RObject {
+  const out = container()
   for (const [k, v] of a.unorderedEntries()) out.set(k, v)
   for (const [k, v] of b.unorderedEntries()) {
     const prev = out.get(k)
-    out.set(k, prev instanceof RObject && v instanceof RObject ? mergeObjects(prev, v) : v)
+    if (prev === undefined || equal(prev, v)) out.set(k, v)
+    else if (prev instanceof RObject && v instanceof RObject && containers.has(prev) && containers.has(v)) out.set(k, mergeObjects(prev, v, loc))
+    else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
   }
   return out
 }

@@ -22,6 +22,9 @@ import type { Token } from '../lexer/token.js'
 
 export type RegoVersion = 0 | 1
 
+/** The variable a template-string part binds its value to (see #parseTemplate). */
+const TEMPLATE_VAR = '__template_value__'
+
 /** Keywords that Rego v0 enables only through `import future.keywords…` or `import rego.v1`. */
 const FUTURE_KEYWORDS = ['in', 'every', 'if', 'contains'] as const
 
@@ -323,8 +326,9 @@ export class Parser {
       assign = this.#next().text === ':='
       value = this.#parseTermInfix()
     }
-    // Rego v0: `p[x] { … }` with no value defines a partial set.
-    if (this.#version === 0 && key === undefined && value === undefined && args === undefined && refTerms.length > 1) {
+    // Rego v0: `p[x] { … }` with no value (and no `if`) defines a partial set.
+    const usesIf = this.#isKeyword('if')
+    if (this.#version === 0 && !usesIf && key === undefined && value === undefined && args === undefined && refTerms.length === 2) {
       const last = refTerms[refTerms.length - 1]!
       const bracketed = !(last.kind === 'Scalar' && typeof last.value === 'string' && this.#wasDotted(headRef, refTerms.length - 2))
       if (bracketed) {
@@ -379,8 +383,19 @@ export class Parser {
       const ifTok = this.#next()
       if (isDefault) throw this.#error('default rules must not have a body', ifTok)
       if (this.#isPunct('{')) {
-        this.#next()
-        return this.#parseBody('}')
+        // `if {…}` is a body, unless it only parses as a term (`if {x: 1 | …}`).
+        const save = this.#i
+        try {
+          this.#next()
+          return this.#parseBody('}')
+        } catch (e) {
+          this.#i = save
+          try {
+            return [this.#parseLiteral()]
+          } catch {
+            throw e
+          }
+        }
       }
       return [this.#parseLiteral()]
     }
@@ -834,9 +849,14 @@ export class Parser {
       else {
         const lexer = new Lexer(this.#file, p.source, p.row - 1, p.col - 1, p.offset)
         const sub = new Parser(this.#file, p.source, { regoVersion: this.#version, keywords: this.#keywords }, lexer)
-        const term = sub.#parseExprTerm()
+        const lit = sub.#parseLiteral()
         if (!sub.#atEof()) throw sub.#error(`unexpected ${sub.#describe(sub.#tok)} token in template expression`)
-        parts.push(term)
+        // Each part is collected like `{v | v := expr with …}`: undefined shows as <undefined>,
+        // and its variables are local to it.
+        const loc = lit.location
+        const v = varTerm(TEMPLATE_VAR, loc)
+        const body: Expr = { ...lit, body: call('assign', [v, lit.body as Term], loc) }
+        parts.push({ kind: 'SetCompr', term: v, body: [body], location: loc })
       }
     }
     return { kind: 'TemplateString', parts, location: this.#loc(t) }
