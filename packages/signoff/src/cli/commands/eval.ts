@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { CliError } from '../cli-error.js'
+import type { CommandContext } from '../command-context.js'
+import { ExitCode } from '../exit-code.js'
+import { formatJson, formatPretty, type OpaResultRow } from '../opa-result.js'
+import { policyEngine, regoFailure } from '../policy-engine.js'
+import { loadPolicyFiles } from '../policy-files.js'
+
+/** Options of `signoff eval`. */
+export interface EvalOptions {
+  readonly data: readonly string[]
+  readonly input?: string
+  readonly format: 'json' | 'pretty'
+  readonly v0Compatible?: boolean
+}
+
+/** The variable that carries the value of a single-term query (`data.x.allow`, `count(x)`). */
+const VALUE_VAR = 'signoffEvalValue'
+
+/** A query that is one term (a ref or call, no operators or statements): its value is reported as is. */
+function isSingleTerm(query: string): boolean {
+  const outsideStrings = query.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, '""')
+  return !/[=<>!:;|&+*/%\n]|\s(?:with|not|some|every|in|if|contains)\s/.test(` ${outsideStrings} `)
+}
+
+async function readInput(file: string, cwd: string): Promise<unknown> {
+  const path = resolve(cwd, file)
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (e) {
+    throw new CliError(`--input: cannot read ${path}: ${(e as Error).message}`)
+  }
+  try {
+    return /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text)
+  } catch (e) {
+    throw new CliError(`--input: ${path}: ${(e as Error).message}`)
+  }
+}
+
+/**
+ * `signoff eval`: evaluates a query like `opa eval` does, with `-d` policy/data paths and `-i`
+ * an input file. `--format json` prints OPA's `{"result": [{"expressions": …, "bindings": …}]}`
+ * (`{}` when undefined); `pretty` prints the value or a table. Exit 0, or 3 on any error.
+ */
+export async function evalCommand(query: string, opts: EvalOptions, ctx: CommandContext): Promise<ExitCode> {
+  const files = await loadPolicyFiles(opts.data, ctx.io.cwd)
+  const input = opts.input === undefined ? undefined : await readInput(opts.input, ctx.io.cwd)
+  const regoVersion = opts.v0Compatible ? 0 : 1
+  const engine = policyEngine(files, regoVersion)
+  const text = query.trim()
+  const location = { row: 1, col: 1 }
+  let rows: OpaResultRow[]
+  try {
+    if (isSingleTerm(text)) {
+      const found = engine.prepare(`${VALUE_VAR} = (${text})`, { regoVersion }).eval({ input })
+      rows = found.map((r) => ({ expressions: [{ value: r[VALUE_VAR], text, location }] }))
+    } else {
+      const found = engine.prepare(text, { regoVersion }).eval({ input })
+      rows = found.map((r) => ({ expressions: [{ value: true, text, location }], ...(Object.keys(r).length ? { bindings: r } : {}) }))
+    }
+  } catch (e) {
+    throw regoFailure(e)
+  }
+  ctx.io.stdout.write((opts.format === 'pretty' ? formatPretty(rows) : formatJson(rows)) + '\n')
+  return ExitCode.Ok
+}

@@ -1,0 +1,226 @@
+import { strict as assert } from 'node:assert'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { runCli } from './cli-fake-io.js'
+
+interface FakeRequest {
+  id: string
+  status: string
+  input: unknown
+  reason: string | null
+  min_approvals: number
+  expires_at: string
+  approvals: { approver: string; decision: string; comment: string | null }[]
+  posts: { channel: string; destination: string; url: string }[]
+}
+
+/**
+ * A fake signoff API (the routes the CLI uses, with real long-polling) so the CLI's exit codes,
+ * waiting and output are tested without the service.
+ */
+class FakeApi {
+  readonly server: Server
+  readonly requests = new Map<string, FakeRequest>()
+  readonly bodies: unknown[] = []
+  readonly #waiters = new Map<string, (() => void)[]>()
+  #seq = 0
+
+  constructor() {
+    this.server = createServer((req, res) => void this.#handle(req, res))
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+  }
+
+  /** Changes a request's status and wakes its long-polls. */
+  set(id: string, status: string, approval?: { approver: string; decision: string }): void {
+    const r = this.requests.get(id)!
+    r.status = status
+    if (approval) r.approvals.push({ ...approval, comment: null })
+    for (const wake of this.#waiters.get(id) ?? []) wake()
+    this.#waiters.delete(id)
+  }
+
+  /** Resolves when the next request is created; returns its id. */
+  nextCreated(): Promise<string> {
+    const before = this.#seq
+    return new Promise((resolve) => {
+      const t = setInterval(() => {
+        if (this.#seq > before) {
+          clearInterval(t)
+          resolve(`req_${this.#seq}`)
+        }
+      }, 10)
+    })
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let text = ''
+    for await (const c of req) text += c
+    const send = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+    }
+    if (req.headers.authorization !== 'Bearer tok') return send(401, { code: 'SIGNOFF_UNAUTHENTICATED', message: 'a bearer token is required' })
+    const url = new URL(req.url ?? '/', 'http://x')
+    const parts = url.pathname.split('/').filter(Boolean)
+    if (req.method === 'POST' && url.pathname === '/v1/requests') {
+      const body = JSON.parse(text) as { input: { resource?: string } }
+      this.bodies.push(body)
+      const id = `req_${++this.#seq}`
+      const status = body.input.resource === 'staging' ? 'allowed' : body.input.resource === 'forbidden' ? 'denied' : 'pending'
+      const r: FakeRequest = {
+        id,
+        status,
+        input: body.input,
+        reason: status === 'denied' ? 'nobody deploys there' : null,
+        min_approvals: 1,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        approvals: [],
+        posts: [{ channel: 'web', destination: 'alice@example.com', url: `${this.url}/r/${id}?t=abc` }],
+      }
+      this.requests.set(id, r)
+      return send(201, r)
+    }
+    const r = parts[0] === 'v1' && parts[1] === 'requests' ? this.requests.get(parts[2] ?? '') : undefined
+    if (!r) return send(404, { code: 'SIGNOFF_NOT_FOUND', message: 'no such request' })
+    if (req.method === 'GET' && parts[3] === 'wait') {
+      if (r.status !== 'pending') return send(200, r)
+      const seconds = Number(url.searchParams.get('timeout'))
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, seconds * 1000)
+        const list = this.#waiters.get(r.id) ?? []
+        list.push(() => (clearTimeout(t), resolve()))
+        this.#waiters.set(r.id, list)
+      })
+      return send(200, r)
+    }
+    if (req.method === 'POST' && (parts[3] === 'approve' || parts[3] === 'reject' || parts[3] === 'cancel')) {
+      if (r.status !== 'pending') return send(409, { code: 'SIGNOFF_ALREADY_DECIDED', message: `request is ${r.status}` })
+      this.set(r.id, parts[3] === 'approve' ? 'approved' : parts[3] === 'reject' ? 'rejected' : 'cancelled', { approver: 'alice@example.com', decision: parts[3] })
+      return send(200, r)
+    }
+    send(404, { code: 'SIGNOFF_NOT_FOUND', message: 'no route' })
+  }
+}
+
+const api = new FakeApi()
+let dir: string
+let env: Record<string, string>
+
+before(async () => {
+  await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve))
+  env = { SIGNOFF_URL: api.url, SIGNOFF_TOKEN: 'tok' }
+  dir = mkdtempSync(join(tmpdir(), 'signoff-cli-request-'))
+  writeFileSync(join(dir, 'input.json'), JSON.stringify({ resource: 'staging', action: 'deploy' }))
+})
+
+after(() => {
+  api.server.closeAllConnections()
+  api.server.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('cli: request', () => {
+  it('exits 0 at once when the policy allows', async () => {
+    const r = await runCli(['request', '--input', '{"resource":"staging"}', '--wait'], { env })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, 'request req_1: allowed\n')
+  })
+
+  it('exits 1 when the policy denies, with its reason', async () => {
+    const r = await runCli(['request', '-i', '{"resource":"forbidden"}'], { env })
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /: denied · nobody deploys there\n$/)
+  })
+
+  it('prints the approval link, waits, and exits 0 when approved', async () => {
+    const created = api.nextCreated()
+    const run = runCli(['request', '--input', '{"resource":"production","action":"deploy"}', '--wait', '--requester', 'ci@example.com', '--idempotency-key', 'k1'], { env })
+    const id = await created
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    api.set(id, 'approved', { approver: 'alice@example.com', decision: 'approve' })
+    const r = await run
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, new RegExp(`request ${id}: pending · 0 of 1 approvals · expires in (59m \\d+s|1h 0m)\\n`))
+    assert.ok(r.stdout.includes(`  approve at ${api.url}/r/${id}?t=abc  (for alice@example.com)\n`))
+    assert.ok(r.stdout.endsWith(`request ${id}: approved\n`))
+    assert.deepEqual(api.bodies.at(-1), { input: { resource: 'production', action: 'deploy' }, requester: 'ci@example.com', idempotency_key: 'k1' })
+  })
+
+  it('exits 1 on rejection and 2 on expiry', async () => {
+    for (const [status, code] of [['rejected', 1], ['expired', 2], ['cancelled', 1]] as const) {
+      const created = api.nextCreated()
+      const run = runCli(['request', '-i', '{"resource":"production"}', '-w'], { env })
+      api.set(await created, status)
+      assert.equal((await run).code, code, status)
+    }
+  })
+
+  it('exits 2 when --timeout passes first; the request stays pending', async () => {
+    const started = Date.now()
+    const r = await runCli(['request', '-i', '{"resource":"production"}', '--wait', '--timeout', '1s'], { env })
+    assert.equal(r.code, 2)
+    assert.match(r.stdout, /still pending; stopped waiting \(--timeout\)\n$/)
+    const took = Date.now() - started
+    assert.ok(took >= 900 && took < 3000, `waited ${took} ms`)
+  })
+
+  it('draws a live status line on a terminal', async () => {
+    const created = api.nextCreated()
+    const run = runCli(['request', '-i', '{"resource":"production"}', '--wait'], { env, tty: true })
+    const id = await created
+    await new Promise((resolve) => setTimeout(resolve, 1200))
+    api.set(id, 'approved', { approver: 'alice@example.com', decision: 'approve' })
+    const r = await run
+    assert.equal(r.code, 0)
+    assert.match(r.stdout, /\r\x1b\[2K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] pending · 0 of 1 approvals · expires in .* · waited \ds/)
+    assert.ok(r.stdout.endsWith(`\r\x1b[2Krequest ${id}: approved\n`))
+  })
+
+  it('reads --input from @file and from standard input; --json prints the request', async () => {
+    const fromFile = await runCli(['request', '--input', '@input.json', '--json'], { env, cwd: dir })
+    assert.equal(fromFile.code, 0)
+    assert.equal(JSON.parse(fromFile.stdout).status, 'allowed')
+    assert.match(fromFile.stderr, /: allowed\n$/)
+    const fromStdin = await runCli(['request', '--input', '-'], { env, stdin: '{"resource":"forbidden"}' })
+    assert.equal(fromStdin.code, 1)
+  })
+
+  it('exits 3 on bad input, a refused token or no server', async () => {
+    const bad = await runCli(['request', '-i', '{nope'], { env })
+    assert.equal(bad.code, 3)
+    assert.match(bad.stderr, /--input: the argument is not JSON/)
+    assert.equal((await runCli(['request', '-i', '[1]'], { env })).code, 3)
+    assert.equal((await runCli(['request', '-i', '@missing.json'], { env, cwd: dir })).code, 3)
+    const unauth = await runCli(['request', '-i', '{}', '--token', 'wrong'], { env })
+    assert.equal(unauth.code, 3)
+    assert.equal(unauth.stderr, 'signoff: SIGNOFF_UNAUTHENTICATED: a bearer token is required\n')
+    const down = await runCli(['request', '-i', '{}', '--url', 'http://127.0.0.1:9'], { env })
+    assert.equal(down.code, 3)
+    assert.match(down.stderr, /cannot reach signoff at http:\/\/127\.0\.0\.1:9/)
+    assert.equal((await runCli(['request'], { env })).code, 3, 'missing --input')
+    assert.equal((await runCli(['request', '-i', '{}', '--timeout', 'soon'], { env })).code, 3)
+  })
+})
+
+describe('cli: approve, reject, cancel', () => {
+  it('decides through the API and reports conflicts', async () => {
+    const created = api.nextCreated()
+    await runCli(['request', '-i', '{"resource":"production"}'], { env })
+    const id = await created
+    const ok = await runCli(['approve', id, '-m', 'ship it'], { env })
+    assert.equal(ok.code, 0, ok.stderr)
+    assert.equal(ok.stdout, `request ${id}: approved\n`)
+    const late = await runCli(['reject', id], { env })
+    assert.equal(late.code, 3)
+    assert.match(late.stderr, /SIGNOFF_ALREADY_DECIDED/)
+    const missing = await runCli(['cancel', 'req_nope'], { env })
+    assert.equal(missing.code, 3)
+    assert.match(missing.stderr, /SIGNOFF_NOT_FOUND/)
+  })
+})
