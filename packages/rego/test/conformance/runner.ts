@@ -104,3 +104,50 @@ function rowKey(r: Map<string, Value>): string {
 function show(rows: Map<string, Value>[]): string {
   return rows.map((r) => rowKey(r)).join('\n') || '(undefined)'
 }
+
+export interface SuiteResult {
+  readonly passed: number
+  readonly total: number
+  readonly dirs: Record<string, { passed: number; total: number }>
+  readonly failures: CaseResult[]
+}
+
+/** Runs every case under the roots (optionally only some directory names). */
+export function runSuite(roots: readonly string[], only?: ReadonlySet<string>): SuiteResult {
+  const dirs: Record<string, { passed: number; total: number }> = {}
+  const failures: CaseResult[] = []
+  let passed = 0
+  let total = 0
+  for (const root of roots) {
+    for (const dir of listDirs(root)) {
+      const name = dir.split('/')[1]!
+      if (only && !only.has(name) && !only.has(dir)) continue
+      const stat = (dirs[dir] ??= { passed: 0, total: 0 })
+      for (const { file, cases } of loadCases(root, dir)) {
+        for (const c of cases) {
+          let r: CaseResult
+          try {
+            r = runCase(dir, file, c)
+          } catch (e) {
+            r = { dir, file, note: c.note, ok: false, actual: `crash: ${(e as Error).stack}` }
+          }
+          stat.total++
+          total++
+          if (r.ok) {
+            stat.passed++
+            passed++
+          } else failures.push(r)
+        }
+      }
+    }
+  }
+  return { passed, total, dirs, failures }
+}
+
+/** Directories of the suite that pass every case, as `v1/name`. */
+export function fullyPassing(result: SuiteResult): string[] {
+  return Object.entries(result.dirs)
+    .filter(([, s]) => s.passed === s.total)
+    .map(([d]) => d)
+    .sort()
+}

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { Engine, RegoErrors, parseTerm, RSet } from '../src/index.js'
+
+const SEED_V0 = `package approvals
+allow { input.resource == "production"; input.approved == true }
+deny  { input.resource == "production"; not input.approved }
+`
+
+test('evalRule returns the JSON value of a rule, or undefined', () => {
+  const e = new Engine()
+  e.addPolicy('seed.rego', SEED_V0, { regoVersion: 0 })
+  assert.equal(e.evalRule('data.approvals.allow', { resource: 'production', approved: true }), true)
+  assert.equal(e.evalRule('data.approvals.allow', { resource: 'production', approved: false }), undefined)
+  assert.equal(e.evalRule('data.approvals.deny', { resource: 'production', approved: false }), true)
+})
+
+test('prepare(query).eval gives one row per solution, sets as arrays', () => {
+  const e = new Engine()
+  e.addPolicy('p.rego', 'package t\nadmins contains u if some u in input.users\n')
+  const q = e.prepare('data.t.admins = x')
+  assert.deepEqual(q.eval({ input: { users: ['bob', 'alice', 'bob'] } }), [{ x: ['alice', 'bob'] }])
+  const rows = e.prepare('some i; input.xs[i] = v').eval({ input: { xs: ['a', 'b'] } })
+  assert.deepEqual(rows, [{ i: 0, v: 'a' }, { i: 1, v: 'b' }])
+})
+
+test('data spans packages and data = x returns the whole tree', () => {
+  const e = new Engine()
+  e.addPolicy('a.rego', 'package a.b\nx := 1\n')
+  e.addPolicy('c.rego', 'package c\ny := data.a.b.x\n')
+  e.setData({ base: { k: 'v' } })
+  assert.deepEqual(e.prepare('data = d').eval(), [{ d: { a: { b: { x: 1 } }, base: { k: 'v' }, c: { y: 1 } } }])
+})
+
+test('parse errors name file:row:col with rego_parse_error', () => {
+  const e = new Engine()
+  assert.throws(
+    () => e.addPolicy('bad.rego', 'package x\n\np if {\n  input.a ==\n}\n'),
+    (err: unknown) => err instanceof RegoErrors && err.code === 'rego_parse_error' && /^bad\.rego:5:1: rego_parse_error: /.test(err.message),
+  )
+  assert.throws(() => e.addPolicy('v1.rego', 'package x\np { true }\n'), /v1\.rego:2:3: rego_parse_error: `if` keyword is required before rule body/)
+})
+
+test('compile errors: unsafe variables, recursion, unknown functions, reassignment', () => {
+  const cases: [string, RegExp][] = [
+    ['package x\np if { x > 1 }\n', /rego_unsafe_var_error: var x is unsafe/],
+    ['package x\np if q\nq if p\n', /rego_recursion_error: rule data\.x\.(p|q) is recursive/],
+    ['package x\np := nope(1)\n', /rego_type_error: undefined function nope/],
+    ['package x\np if { a := 1; a := 2 }\n', /rego_compile_error: var a assigned above/],
+  ]
+  for (const [src, re] of cases) {
+    const e = new Engine()
+    e.addPolicy('m.rego', src)
+    assert.throws(() => e.compile(), re, src)
+  }
+})
+
+test('v1 rejects deprecated built-ins that v0 accepts', () => {
+  const e = new Engine()
+  e.addPolicy('m.rego', 'package x\np if re_match("a", "a")\n')
+  assert.throws(() => e.compile(), /undefined function re_match/)
+})
+
+test('numbers stay exact: big integers and 3 == 3.0', () => {
+  const e = new Engine()
+  e.addPolicy('m.rego', 'package x\nbig := 123456789012345678901234567890\nsame if 3 == 3.0\n')
+  assert.equal(e.evalRule('data.x.big'), 123456789012345678901234567890n)
+  assert.equal(e.evalRule('data.x.same'), true)
+})
+
+test('parseTerm reads Rego terms with sets', () => {
+  const v = parseTerm('{"a": {1, 2}, "b": [null, true]}')
+  assert.ok(v && typeof v === 'object' && !Array.isArray(v))
+  const a = (v as { get(k: string): unknown }).get('a')
+  assert.ok(a instanceof RSet && a.size === 2)
+})
+
+test('conflicting complete rules raise eval_conflict_error', () => {
+  const e = new Engine()
+  e.addPolicy('m.rego', 'package x\np := 1 if true\np := 2 if true\n')
+  assert.throws(() => e.evalRule('data.x.p'), /eval_conflict_error: complete rules must not produce multiple outputs/)
+})
