@@ -9,6 +9,7 @@ import { register as sprintf } from './sprintf.js'
 import { register as regex } from './regex.js'
 import { register as glob } from './glob.js'
 import { register as encoding } from './encoding.js'
+import { register as json } from './json.js'
 
 export { BuiltinRegistry, BuiltinError, OperandError } from './builtin.js'
 export type { Builtin, BuiltinContext, BuiltinDecl, ArgDecl } from './builtin.js'
@@ -22,6 +23,7 @@ const FAMILIES: readonly Family[] = [
   regex,
   glob,
   encoding,
+  json,
 ]
 
 /** A registry holding every built-in signoff ships. */
