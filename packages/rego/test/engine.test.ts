@@ -80,3 +80,17 @@ test('conflicting complete rules raise eval_conflict_error', () => {
   e.addPolicy('m.rego', 'package x\np := 1 if true\np := 2 if true\n')
   assert.throws(() => e.evalRule('data.x.p'), /eval_conflict_error: complete rules must not produce multiple outputs/)
 })
+
+test('rule index: only the rules matching the input constant are evaluated', () => {
+  const printed: string[] = []
+  const e = new Engine({ print: (m) => printed.push(m) })
+  const rules = Array.from({ length: 50 }, (_, i) => `allow if {\n  print("rule ${i}")\n  input.user = "u${i}"\n}`)
+  e.addPolicy('m.rego', `package x\ndefault allow := false\n${rules.join('\n')}\nallow if { print("unindexed"); input.admin = true }\n`)
+  const q = e.prepare('data.x.allow = a')
+  assert.deepEqual(q.eval({ input: { user: 'u7' } }), [{ a: true }])
+  assert.deepEqual(printed, ['rule 7', 'unindexed'])
+  printed.length = 0
+  assert.deepEqual(q.eval({ input: { user: 'nobody' } }), [{ a: false }])
+  assert.deepEqual(printed, ['unindexed'])
+  assert.deepEqual(q.eval({ input: { admin: true } }), [{ a: true }])
+})

@@ -7,6 +7,7 @@ import type { CompiledQuery, CompiledRule, RuleNode } from '../compiler/compiled
 import { formatValue } from '../value/format.js'
 import { RObject, RSet, equal, hashKey, type Value } from '../value/value.js'
 import { EvalContext, type DataOverride, type FunctionOverride } from './context.js'
+import { ruleIndex } from './rule-index.js'
 
 type Frame = (Value | undefined)[]
 /** A continuation: returns true to stop the search (enough solutions found). */
@@ -753,16 +754,31 @@ export class Evaluator {
     return v
   }
 
+  /** The rules of a node that can match the current input (see rule-index.ts). */
+  #candidates(node: RuleNode): readonly CompiledRule[] {
+    const idx = ruleIndex(node)
+    if (!idx) return node.rules
+    let v: Value | undefined = this.#ctx.input
+    for (const p of idx.path) {
+      if (v === undefined) break
+      v = lookup(v, p)
+    }
+    const hits = v === undefined ? undefined : idx.byValue.get(hashKey(v))
+    if (!hits) return idx.always
+    if (idx.always.length === 0) return hits
+    return [...hits, ...idx.always].sort((a, b) => idx.order.get(a)! - idx.order.get(b)!)
+  }
+
   #computeVirtual(node: RuleNode, base: Value | undefined, ov: DataOverride | undefined): Value | undefined {
     const kind = node.rules[0]!.kind
     switch (kind) {
       case 'function':
         return undefined
       case 'complete':
-        return this.#evalComplete(node.rules)
+        return this.#evalComplete(this.#candidates(node))
       case 'set': {
         const out = new RSet()
-        for (const r of node.rules) {
+        for (const r of this.#candidates(node)) {
           const frame: Frame = new Array(r.slots)
           this.#evalBody(r.body, 0, frame, () =>
             this.#evalTerm(r.key!, frame, (v) => {
@@ -775,7 +791,7 @@ export class Evaluator {
       }
       case 'object': {
         const out = container()
-        for (const r of node.rules) this.#evalObjectRule(r, out)
+        for (const r of this.#candidates(node)) this.#evalObjectRule(r, out)
         // Ground children (`a.b.c := 1` beside `a.b[x] := …`) merge into the same object.
         for (const [h, c] of node.children) {
           const v = this.#fullValue(c, base === undefined ? undefined : lookup(base, c.key), ov?.children.get(h))
