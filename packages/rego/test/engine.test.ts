@@ -88,7 +88,8 @@ test('rule index: only the rules matching the input constant are evaluated', () 
   e.addPolicy('m.rego', `package x\ndefault allow := false\n${rules.join('\n')}\nallow if { print("unindexed"); input.admin = true }\n`)
   const q = e.prepare('data.x.allow = a')
   assert.deepEqual(q.eval({ input: { user: 'u7' } }), [{ a: true }])
-  assert.deepEqual(printed, ['rule 7', 'unindexed'])
+  // The unindexed rule has the same constant value as the result so far: it cannot change it.
+  assert.deepEqual(printed, ['rule 7'])
   printed.length = 0
   assert.deepEqual(q.eval({ input: { user: 'nobody' } }), [{ a: false }])
   assert.deepEqual(printed, ['unindexed'])
