@@ -10,6 +10,7 @@ import { register as regex } from './regex.js'
 import { register as glob } from './glob.js'
 import { register as encoding } from './encoding.js'
 import { register as json } from './json.js'
+import { register as yaml } from './yaml.js'
 
 export { BuiltinRegistry, BuiltinError, OperandError } from './builtin.js'
 export type { Builtin, BuiltinContext, BuiltinDecl, ArgDecl } from './builtin.js'
@@ -24,6 +25,7 @@ const FAMILIES: readonly Family[] = [
   glob,
   encoding,
   json,
+  yaml,
 ]
 
 /** A registry holding every built-in signoff ships. */

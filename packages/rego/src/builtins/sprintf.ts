@@ -225,6 +225,11 @@ function formatFloat(x: number, verb: string, prec: number): string {
   }
 }
 
+/** Go's `strconv.FormatFloat(x, 'g', -1, 64)` (shortest digits, exponent from 1e+21 / 1e-05). */
+export function goFormatFloatG(x: number): string {
+  return (x < 0 ? '-' : '') + formatFloat(Math.abs(x), 'g', -1)
+}
+
 function fmtFloat(v: number, verb: string, f: Flags): string {
   let prec = verb === 'v' ? -1 : verb === 'f' || verb === 'F' || verb === 'e' || verb === 'E' ? 6 : -1
   if (f.prec !== undefined) prec = f.prec
