@@ -4,14 +4,15 @@
  * strings, only the first document read; marshalling writes go-yaml's layout (sequences not
  * indented under their key, keys in go-yaml's natural order, floats as Go prints them).
  */
-import { parseAllDocuments, stringify, type Tags } from 'yaml'
+import { parseAllDocuments, stringify, type ScalarTag, type Tags } from 'yaml'
 import { BuiltinError, type BuiltinRegistry } from './builtin.js'
 import { stringOperand } from './operands.js'
 import { RObject, RSet, normalizeInt, type Value } from '../value/value.js'
 import { goJSONMarshal, jsonEntries } from './json-codec.js'
 import { goFormatFloatG } from './sprintf.js'
 
-const noTimestamps = (tags: Tags): Tags => tags.filter((t) => !('tag' in t && t.tag === 'tag:yaml.org,2002:timestamp'))
+const noTimestamps = (tags: Tags): Tags =>
+  tags.filter((t) => (typeof t === 'string' ? t !== 'timestamp' : t.tag !== 'tag:yaml.org,2002:timestamp'))
 
 /** A YAML key as the string JSON needs (sigs.k8s.io/yaml's conversion). */
 function keyString(k: unknown): string {
@@ -76,11 +77,12 @@ class GoFloat {
   constructor(readonly text: string) {}
 }
 
-const goFloatTag = {
+const goFloatTag: ScalarTag = {
   identify: (v: unknown) => v instanceof GoFloat,
   tag: 'tag:yaml.org,2002:float',
   default: true,
-  stringify: (item: { value: unknown }) => (item.value as GoFloat).text,
+  resolve: (s: string) => Number(s),
+  stringify: (item) => ((item as { value: unknown }).value as GoFloat).text,
 }
 
 function toYAMLData(v: Value): unknown {
