@@ -13,7 +13,7 @@ describe('yaml built-ins', () => {
       true: true,
       1: '2001-12-14',
     })
-    assert.deepEqual(toJS(call('yaml.unmarshal', 'n: 123456789012345678901234')!), { n: 123456789012345678901234n })
+    assert.deepEqual(toJS(call('yaml.unmarshal', 'num: 123456789012345678901234')!), { num: 123456789012345678901234n })
     assert.deepEqual(toJS(call('yaml.unmarshal', '{"json": "ok"}')!), { json: 'ok' })
     assert.equal(call('yaml.unmarshal', ''), null)
   })
