@@ -2,7 +2,7 @@
  * `npm run bench -w @signoff/rego`: per-evaluation latency (median, p99) for the RBAC example,
  * the seed policy and a built-in-heavy policy, and parse+compile time of a 1,000-rule policy.
  */
-import { Engine } from '../src/index.js'
+import { Engine } from '@signoff/rego'
 import { BUILTINS, BUILTIN_INPUTS, RBAC, RBAC_INPUTS, SEED, SEED_INPUTS, generatedPolicy } from './policies.js'
 
 interface Row {

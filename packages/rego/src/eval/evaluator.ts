@@ -463,6 +463,8 @@ export class Evaluator {
       case 'Ref':
         return this.#evalRef(t, frame, k)
       case 'Array': {
+        const c = constant(t)
+        if (c !== undefined) return k(c)
         const n = t.items.length
         const out: Value[] = new Array(n)
         const step = (i: number): boolean => {
@@ -475,6 +477,8 @@ export class Evaluator {
         return step(0)
       }
       case 'Set': {
+        const c = constant(t)
+        if (c !== undefined) return k(c)
         const n = t.items.length
         const out: Value[] = new Array(n)
         const step = (i: number): boolean => {
@@ -487,6 +491,8 @@ export class Evaluator {
         return step(0)
       }
       case 'Object': {
+        const c = constant(t)
+        if (c !== undefined) return k(c)
         const n = t.entries.length
         const ks: Value[] = new Array(n)
         const vs: Value[] = new Array(n)
@@ -965,6 +971,60 @@ function isPattern(t: Term): boolean {
 
 function compareKeys(a: Value, b: Value): number {
   return typeof a === 'string' && typeof b === 'string' ? (a < b ? -1 : a > b ? 1 : 0) : hashKey(a) < hashKey(b) ? -1 : 1
+}
+
+const constants = new WeakMap<Term, Value | null>()
+
+/**
+ * The value of a composite literal with no variables, refs or calls (`roles := [{…}, …]`),
+ * built once and shared: values are immutable once built.
+ */
+function constant(t: Term): Value | undefined {
+  let v = constants.get(t)
+  if (v === undefined) {
+    v = literal(t) ?? null
+    constants.set(t, v)
+  }
+  return v ?? undefined
+}
+
+function literal(t: Term): Value | undefined {
+  switch (t.kind) {
+    case 'Scalar':
+      return t.value
+    case 'Array': {
+      const out: Value[] = []
+      for (const x of t.items) {
+        const v = literal(x)
+        if (v === undefined) return undefined
+        out.push(v)
+      }
+      return Object.freeze(out)
+    }
+    case 'Set': {
+      const out = new RSet()
+      for (const x of t.items) {
+        const v = literal(x)
+        if (v === undefined) return undefined
+        out.add(v)
+      }
+      return out
+    }
+    case 'Object': {
+      const out = new RObject()
+      for (const [kt, vt] of t.entries) {
+        const k = literal(kt)
+        const v = literal(vt)
+        if (k === undefined || v === undefined) return undefined
+        const prev = out.get(k)
+        if (prev !== undefined && !equal(prev, v)) return undefined // evaluated normally, raising the conflict
+        out.set(k, v)
+      }
+      return out
+    }
+    default:
+      return undefined
+  }
 }
 
 /** Base documents are stored under string paths, so `data.x[2]` also finds the key "2". */
