@@ -11,6 +11,9 @@ import { register as glob } from './glob.js'
 import { register as encoding } from './encoding.js'
 import { register as json } from './json.js'
 import { register as yaml } from './yaml.js'
+import { register as crypto } from './crypto.js'
+import { register as x509 } from './x509.js'
+import { register as jwt } from './jwt.js'
 
 export { BuiltinRegistry, BuiltinError, OperandError } from './builtin.js'
 export type { Builtin, BuiltinContext, BuiltinDecl, ArgDecl } from './builtin.js'
@@ -26,6 +29,9 @@ const FAMILIES: readonly Family[] = [
   encoding,
   json,
   yaml,
+  crypto,
+  x509,
+  jwt,
 ]
 
 /** A registry holding every built-in signoff ships. */

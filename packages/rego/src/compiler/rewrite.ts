@@ -20,11 +20,8 @@ class Scope {
   constructor(readonly parent: Scope | undefined) {}
 
   lookup(name: string): number | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const slot = s.declared.get(name)
-      if (slot !== undefined) return slot
-    }
-    return undefined
+    const slot = this.declared.get(name)
+    return slot !== undefined ? slot : this.parent?.lookup(name)
   }
 }
 

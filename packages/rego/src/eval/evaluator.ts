@@ -37,7 +37,7 @@ export class Evaluator {
   readonly #trailFrames: Frame[] = []
   readonly #trailSlots: number[] = []
   readonly #bctx: Omit<BuiltinContext, 'location'>
-  #location: Location | undefined
+  readonly #callCtx: { -readonly [K in keyof BuiltinContext]: BuiltinContext[K] }
   readonly #inProgress = new Set<RuleNode>()
 
   constructor(opts: EvaluatorOptions) {
@@ -45,6 +45,7 @@ export class Evaluator {
     this.#registry = opts.registry
     this.#data = opts.data
     this.#bctx = opts.builtins
+    this.#callCtx = { ...opts.builtins, location: undefined }
     this.#ctx = new EvalContext(opts.input, undefined, undefined)
   }
 
@@ -278,7 +279,7 @@ export class Evaluator {
     const key = t.kind === 'func' ? 'data.' + t.path.join('.') : t.name
     const override = this.#ctx.functions?.get(key)
     if (override) return this.#invokeOverride(key, override, c, vals, k)
-    if (t.kind === 'func') return this.#callFunction(t.path, vals, c.location, k)
+    if (t.kind === 'func') return this.#callFunction(t.path, vals, k)
     return this.#callBuiltin(t.name, c, vals, k)
   }
 
@@ -292,7 +293,7 @@ export class Evaluator {
     this.#ctx = inner
     try {
       return o.kind === 'func'
-        ? this.#callFunction(o.path, vals, c.location, (v) => this.#withContext(outer, () => k(v), inner))
+        ? this.#callFunction(o.path, vals, (v) => this.#withContext(outer, () => k(v), inner))
         : this.#callBuiltin(o.name, c, vals, (v) => this.#withContext(outer, () => k(v), inner))
     } finally {
       this.#ctx = outer
@@ -332,26 +333,10 @@ export class Evaluator {
     return r === undefined ? false : k(r)
   }
 
+  /** One context per evaluation; only the caller's location changes between calls. */
   #builtinContext(loc: Location | undefined): BuiltinContext {
-    this.#location = loc
-    const self = this
-    const base = this.#bctx
-    return {
-      get strict() {
-        return base.strict
-      },
-      timeNs: base.timeNs,
-      random: () => base.random(),
-      env: base.env,
-      get location() {
-        return self.#location
-      },
-      ndCache: base.ndCache,
-      evalCache: base.evalCache,
-      allowNet: base.allowNet,
-      print: (m) => base.print(m),
-      metadata: base.metadata,
-    }
+    this.#callCtx.location = loc
+    return this.#callCtx
   }
 
   #builtinFailed(b: Builtin, err: unknown, loc: Location): boolean {
@@ -380,7 +365,7 @@ export class Evaluator {
     return k()
   }
 
-  #callFunction(path: readonly string[], vals: readonly Value[], loc: Location, k: KV): boolean {
+  #callFunction(path: readonly string[], vals: readonly Value[], k: KV): boolean {
     const node = this.#node(path)
     if (!node) return false
     const cacheKey = path.join('.') + '(' + vals.map(hashKey).join(',') + ')'
@@ -409,7 +394,6 @@ export class Evaluator {
             }),
           ),
         )
-        this.#undoFrame(frame)
         if (found) break
       }
     }
@@ -421,12 +405,8 @@ export class Evaluator {
       })
     }
     this.#ctx.funcCache.set(cacheKey, result === undefined ? NONE : result)
-    void loc
     return result === undefined ? false : k(result)
   }
-
-  /** Frames are private to one rule evaluation; nothing on the trail may point at them afterwards. */
-  #undoFrame(_frame: Frame): void {}
 
   #unifyValues(pats: readonly Term[], vals: readonly Value[], i: number, frame: Frame, k: K): boolean {
     if (i === pats.length) return k()

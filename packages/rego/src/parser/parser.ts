@@ -10,6 +10,7 @@ import type {
   Import,
   Module,
   Package,
+  Ref,
   Rule,
   RuleHead,
   SomeDecl,
@@ -274,7 +275,7 @@ export class Parser {
   }
 
   /** A plain dotted/bracketed ref with no calls (package and import paths, rule heads). */
-  #parseRefOnly(): Var | import('../ast/nodes.js').Ref {
+  #parseRefOnly(): Var | Ref {
     const t = this.#next()
     if (t.kind !== 'ident') throw this.#error(`unexpected ${this.#describe(t)} token: expected ident`, t)
     const head = varTerm(t.text, this.#loc(t))

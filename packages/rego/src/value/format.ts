@@ -1,5 +1,5 @@
 import { formatNumber } from './json.js'
-import { RObject, RSet, type Value } from './value.js'
+import { RSet, type RObject, type Value } from './value.js'
 
 /**
  * A value in Rego syntax, as OPA prints terms (`sprintf("%v")`, string interpolation, `print`):
