@@ -1,14 +1,155 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { ApprovalLinkFlow, DashboardFlow, PAGE_HEADERS, renderMessagePage, type SignedToken, type WebBackend, type WebResponse } from '../../channels/web/index.js'
 import type { AppContext } from '../app-context.js'
+
+/** The web channel's dependencies. */
+export interface WebRouteDeps {
+  /** The service layer as the web channel sees it. */
+  readonly backend: WebBackend
+  /** Signs and checks approval links, sessions and form tokens. */
+  readonly tokens: SignedToken
+  /** Adds `Secure` to cookies (the public URL is https). */
+  readonly secureCookies?: boolean
+}
 
 /** Options the app passes to the web routes plugin. */
 export interface WebRoutesOptions {
   /** The services, configuration and clock of the running app. */
   readonly context: AppContext
+  /** The web channel's dependencies; built from {@link context} when left out. */
+  readonly web?: WebRouteDeps
+}
+
+/** The web dependencies from the app context (`undefined` until the context carries services). */
+function fromContext(_context: AppContext): WebRouteDeps | undefined {
+  return undefined
+}
+
+type Form = Record<string, string>
+
+const FORM_LIMIT = 16 * 1024
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq <= 0) continue
+    const name = part.slice(0, eq).trim()
+    if (!(name in out)) out[name] = part.slice(eq + 1).trim()
+  }
+  return out
+}
+
+function send(reply: FastifyReply, res: WebResponse): FastifyReply {
+  reply.code(res.status).headers(PAGE_HEADERS)
+  if (res.cookies?.length) reply.header('set-cookie', [...res.cookies])
+  if (res.location) return reply.header('location', res.location).send('')
+  return reply.send(res.body)
 }
 
 /**
- * The web approval page (`/r/:id`) and dashboard (`/ui`). Stub: the web channel's owner fills
- * in the body; the app registers it without a prefix.
+ * Refuses form posts another site initiated. Browsers say where a request came from in
+ * `Sec-Fetch-Site`; without it, a non-null `Origin` must name this host. (Pages are sent with
+ * `Referrer-Policy: no-referrer`, so same-origin posts carry `Origin: null`.) The per-form tokens
+ * and SameSite=Strict cookies are the primary defence; this is the second.
  */
-export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (_app, _opts) => {}
+function crossSite(req: FastifyRequest): boolean {
+  const site = req.headers['sec-fetch-site']
+  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none'
+  const origin = req.headers.origin
+  if (!origin || origin === 'null') return false
+  try {
+    const from = new URL(origin)
+    return from.host !== new URL(`${from.protocol}//${req.headers.host ?? ''}`).host
+  } catch {
+    return true
+  }
+}
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const
+
+const linkQuery = {
+  type: 'object',
+  properties: { t: { type: 'string', maxLength: 4096 } },
+} as const
+
+const decisionForm = {
+  type: 'object',
+  properties: {
+    t: { type: 'string', maxLength: 4096 },
+    csrf: { type: 'string', maxLength: 200 },
+    comment: { type: 'string', maxLength: 4000 },
+  },
+} as const
+
+const loginForm = {
+  type: 'object',
+  properties: { csrf: { type: 'string', maxLength: 200 }, token: { type: 'string', maxLength: 1024 } },
+} as const
+
+const dashboardQuery = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', maxLength: 20 },
+    requester: { type: 'string', maxLength: 320 },
+    since: { type: 'string', maxLength: 10 },
+    until: { type: 'string', maxLength: 10 },
+    cursor: { type: 'string', maxLength: 512 },
+  },
+} as const
+
+/**
+ * The web channel's routes: the approval page `/r/:id` behind a signed one-approver link, and the
+ * dashboard `/ui` behind an admin sign-in. Pages are server-rendered HTML under a strict
+ * Content-Security-Policy; forms are `application/x-www-form-urlencoded`, parsed here only.
+ */
+export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts) => {
+  const web = opts.web ?? fromContext(opts.context)
+  if (!web) return
+  const links = new ApprovalLinkFlow(web.tokens, web.backend)
+  const dashboard = new DashboardFlow(web.tokens, web.backend, { secureCookies: web.secureCookies })
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_req, body, done) => {
+    const form: Form = {}
+    for (const [k, v] of new URLSearchParams(body as string)) if (!(k in form)) form[k] = v
+    done(null, form)
+  })
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.method === 'POST' && crossSite(req)) {
+      return send(reply, renderMessagePage(403, 'This form was not accepted', 'The form was sent from another site.'))
+    }
+  })
+
+  app.get<{ Params: { id: string }; Querystring: { t?: string } }>('/r/:id', { schema: { params: idParams, querystring: linkQuery } }, async (req, reply) =>
+    send(reply, await links.open(req.params.id, req.query.t)),
+  )
+
+  for (const decision of ['approve', 'reject'] as const) {
+    app.post<{ Params: { id: string }; Body: Form }>(`/r/:id/${decision}`, { schema: { params: idParams, body: decisionForm } }, async (req, reply) =>
+      send(reply, await links.submit(req.params.id, decision, req.body ?? {})),
+    )
+  }
+
+  app.get('/ui/login', { schema: { querystring: { type: 'object' } } }, async (req, reply) => send(reply, dashboard.loginPage(parseCookies(req.headers.cookie))))
+
+  app.post<{ Body: Form }>('/ui/login', { schema: { body: loginForm } }, async (req, reply) =>
+    send(reply, await dashboard.login(parseCookies(req.headers.cookie), req.body ?? {})),
+  )
+
+  app.post<{ Body: Form }>('/ui/logout', { schema: { body: loginForm } }, async (req, reply) =>
+    send(reply, dashboard.logout(parseCookies(req.headers.cookie), req.body ?? {})),
+  )
+
+  app.get<{ Querystring: Form }>('/ui', { schema: { querystring: dashboardQuery } }, async (req, reply) =>
+    send(reply, await dashboard.dashboard(parseCookies(req.headers.cookie), req.query)),
+  )
+
+  app.get<{ Params: { id: string } }>('/ui/requests/:id', { schema: { params: idParams } }, async (req, reply) =>
+    send(reply, await dashboard.requestPage(parseCookies(req.headers.cookie), req.params.id)),
+  )
+}
