@@ -11,6 +11,9 @@ import { register as glob } from './glob.js'
 import { register as encoding } from './encoding.js'
 import { register as json } from './json.js'
 import { register as yaml } from './yaml.js'
+import { register as units } from './units.js'
+import { register as semver } from './semver.js'
+import { register as uuid } from './uuid.js'
 import { register as crypto } from './crypto.js'
 import { register as x509 } from './x509.js'
 import { register as jwt } from './jwt.js'
@@ -29,6 +32,9 @@ const FAMILIES: readonly Family[] = [
   encoding,
   json,
   yaml,
+  units,
+  semver,
+  uuid,
   crypto,
   x509,
   jwt,
