@@ -7,6 +7,7 @@ import type { RequestView } from './request-view.js'
 import type { SignedToken } from './signed-token.js'
 import type { WebBackend } from './web-backend.js'
 import type { WebResponse } from './web-response.js'
+import { linkIdentity } from './web-channel.js'
 
 /** Longest comment accepted from the page (the textarea's `maxlength`). */
 export const MAX_COMMENT_LENGTH = 2000
@@ -19,10 +20,9 @@ export function decisionErrorText(code: string, message: string): string {
     case 'SIGNOFF_SELF_APPROVAL':
       return 'You made this request, and its policy does not allow approving your own requests.'
     case 'SIGNOFF_ALREADY_DECIDED':
-    case 'SIGNOFF_CONFLICT':
       return `This request was already decided. ${message}`
-    case 'SIGNOFF_DIGEST_MISMATCH':
-      return 'The request changed since this link was made; nothing was recorded.'
+    case 'SIGNOFF_ALREADY_VOTED':
+      return 'You already approved or rejected this request (perhaps in another channel).'
     default:
       return message
   }
@@ -77,7 +77,7 @@ export class ApprovalLinkFlow {
     if (view.status !== 'pending') {
       return this.#page(200, view, claims, token as string, false, { kind: 'ok', text: `This request is already ${view.status}. Nothing is left to decide.` })
     }
-    const mine = decidedBy(view, claims.approver)
+    const mine = decidedBy(view, linkIdentity(claims.approver, claims.nonce))
     if (mine) return this.#page(200, view, claims, token as string, false, { kind: 'ok', text: `You already ${mine.decision} this request (via ${mine.via}).` })
     return this.#page(200, view, claims, token as string, true)
   }
@@ -101,7 +101,8 @@ export class ApprovalLinkFlow {
       return this.#page(409, view, claims, token, false, { kind: 'error', text: `This request is already ${view.status}; your decision was not recorded.` })
     }
     if (!(await this.#backend.claimLink(claims.nonce, id, claims.approver))) return renderLinkRefusal('used')
-    const result = await this.#backend.decide({ requestId: id, approver: claims.approver, decision, comment: comment || null, linkNonce: claims.nonce })
+    const approver = linkIdentity(claims.approver, claims.nonce)
+    const result = await this.#backend.decide({ requestId: id, approver, decision, comment: comment || null, linkNonce: claims.nonce })
     if (!result.ok) {
       const after = result.view ?? (await this.#backend.getRequest(id)) ?? view
       return this.#page(409, after, claims, token, false, { kind: 'error', text: decisionErrorText(result.code, result.message) })

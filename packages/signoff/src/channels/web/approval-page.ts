@@ -27,7 +27,7 @@ export interface ApprovalPageModel {
 function decisionForms(m: ApprovalPageModel): Html {
   const action = `/r/${encodeURIComponent(m.view.id)}`
   return html`<h2>Your decision</h2>
-<p>Signed in by link as <strong class="approver">${m.approver}</strong>. This link works once.</p>
+<p>${m.approver === '*' ? html`Anyone holding this link may decide.` : html`Signed in by link as <strong class="approver">${m.approver}</strong>.`} This link works once.</p>
 <form class="decide" method="post" action="${action}/approve">
 <input type="hidden" name="t" value="${m.linkToken}">
 <input type="hidden" name="csrf" value="${m.approveToken}">

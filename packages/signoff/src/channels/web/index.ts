@@ -11,3 +11,4 @@ export type { WebBackend, WebDecision, WebDecisionResult, WebListPage, WebListQu
 export type { WebResponse } from './web-response.js'
 export { ApprovalLinkFlow, decisionErrorText } from './approval-link-flow.js'
 export { DashboardFlow, LOGIN_COOKIE, SESSION_COOKIE } from './dashboard-flow.js'
+export { ANYONE, WebChannel, linkIdentity, type WebChannelOptions } from './web-channel.js'

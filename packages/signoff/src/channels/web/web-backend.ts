@@ -3,7 +3,7 @@ import type { RequestView, RequestViewStatus, TimelineEntry } from './request-vi
 /** A decision submitted through a signed link. */
 export interface WebDecision {
   readonly requestId: string
-  /** The approver the link names. */
+  /** Who decides: the approver the link names, or `link:<nonce prefix>` for an anyone-link. */
   readonly approver: string
   readonly decision: 'approve' | 'reject'
   readonly comment: string | null
