@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Command, Option } from 'commander'
 import type { CliIo } from './cli-io.js'
 import { commandContext, type CommandContext, type GlobalOptions } from './command-context.js'
@@ -13,6 +14,15 @@ import { testCommand } from './commands/test.js'
 /** Where an action leaves its exit code (commander's actions return nothing it keeps). */
 export interface ExitBox {
   code: ExitCode
+}
+
+/** The package version, read once from package.json (two folders up from both src/cli and dist/cli). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0'
+  } catch {
+    return '0.0.0'
+  }
 }
 
 function collect(value: string, previous: readonly string[]): string[] {
@@ -34,6 +44,7 @@ export function buildProgram(io: CliIo, box: ExitBox, fetchImpl?: typeof fetch):
 
   program
     .description('Human approval inside Open Policy Agent decisions')
+    .version(packageVersion(), '-V, --version')
     .option('--url <url>', 'signoff server URL (env SIGNOFF_URL, default http://127.0.0.1:8686)')
     .option('--token <token>', 'bearer token (env SIGNOFF_TOKEN)')
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })

@@ -1,0 +1,53 @@
+import { strict as assert } from 'node:assert'
+import { readFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { exitCodeForStatus } from '../src/cli/exit-code.js'
+import { formatDuration, parseDuration } from '../src/cli/parse-duration.js'
+import { runCli } from './cli-fake-io.js'
+
+describe('cli: command table', () => {
+  it('lists every command in --help, exit 0', async () => {
+    const r = await runCli(['--help'])
+    assert.equal(r.code, 0)
+    for (const c of ['serve', 'request', 'approve', 'reject', 'cancel', 'eval', 'test', 'log', 'db']) assert.match(r.stdout, new RegExp(`\\n  ${c}\\b`))
+    const log = await runCli(['log', '--help'])
+    assert.match(log.stdout, /verify/)
+    assert.match(log.stdout, /export/)
+    assert.match((await runCli(['db', '--help'])).stdout, /migrate/)
+  })
+
+  it('prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+    const r = await runCli(['--version'])
+    assert.equal(r.code, 0)
+    assert.equal(r.stdout, `${version}\n`)
+  })
+
+  it('exits 3 on an unknown command or option, naming it', async () => {
+    const r = await runCli(['deploy'])
+    assert.equal(r.code, 3)
+    assert.match(r.stderr, /unknown command 'deploy'/)
+    const o = await runCli(['eval', '--nope', 'data'])
+    assert.equal(o.code, 3)
+    assert.match(o.stderr, /unknown option '--nope'/)
+  })
+})
+
+describe('cli: exit codes and durations', () => {
+  it('maps every status to its exit code', () => {
+    const table = Object.fromEntries(['approved', 'allowed', 'rejected', 'denied', 'cancelled', 'expired', 'pending', 'weird'].map((s) => [s, exitCodeForStatus(s)]))
+    assert.deepEqual(table, { approved: 0, allowed: 0, rejected: 1, denied: 1, cancelled: 1, expired: 2, pending: null, weird: 3 })
+  })
+
+  it('parses and formats durations', () => {
+    assert.equal(parseDuration('90', '--timeout'), 90_000)
+    assert.equal(parseDuration('1h30m', '--timeout'), 5_400_000)
+    assert.equal(parseDuration('250ms', '--timeout'), 250)
+    assert.equal(parseDuration('1.5s', '--timeout'), 1500)
+    assert.throws(() => parseDuration('1x', '--timeout'), /--timeout: not a duration: "1x"/)
+    assert.throws(() => parseDuration('5m junk', '--timeout'), /not a duration/)
+    assert.equal(formatDuration(3_725_000), '1h 2m')
+    assert.equal(formatDuration(65_000), '1m 5s')
+    assert.equal(formatDuration(-5), '0s')
+  })
+})
