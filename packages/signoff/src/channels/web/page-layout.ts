@@ -8,7 +8,7 @@ export const PAGE_STYLE = `
 *{box-sizing:border-box}
 body{font:15px/1.5 system-ui,sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:60rem;padding:1.5rem}
 header{display:flex;justify-content:space-between;align-items:baseline;border-bottom:1px solid var(--line);margin-bottom:1rem}
-header a{color:inherit;text-decoration:none;font-weight:600}
+header a,header>span{color:inherit;text-decoration:none;font-weight:600}
 h1{font-size:1.4rem;margin:.5rem 0}
 h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}
