@@ -14,6 +14,7 @@ import { register as yaml } from './yaml.js'
 import { register as units } from './units.js'
 import { register as semver } from './semver.js'
 import { register as uuid } from './uuid.js'
+import { register as jsonSchema } from './json-schema.js'
 import { register as crypto } from './crypto.js'
 import { register as x509 } from './x509.js'
 import { register as jwt } from './jwt.js'
@@ -35,6 +36,7 @@ const FAMILIES: readonly Family[] = [
   units,
   semver,
   uuid,
+  jsonSchema,
   crypto,
   x509,
   jwt,

@@ -1,0 +1,241 @@
+/**
+ * `json.verify_schema` and `json.match_schema` (OPA `topdown/jsonschema.go`, gojsonschema). Schemas
+ * of drafts 04, 06 and 07 are compiled by ajv; errors are reported with gojsonschema's `type`,
+ * `field` (`(root)`, `a.0.b`), `desc` and `error` texts.
+ */
+import { createRequire } from 'node:module'
+import type { AnySchema, ErrorObject, ValidateFunction } from 'ajv'
+import { BuiltinError, type BuiltinRegistry } from './builtin.js'
+import { operandTypeError } from './operands.js'
+import { RObject, type Value } from '../value/value.js'
+import { toJS } from '../value/json.js'
+import { goJSONParse } from './json-codec.js'
+
+interface AjvLike {
+  compile(schema: AnySchema): ValidateFunction
+  addMetaSchema(schema: AnySchema): unknown
+}
+type AjvClass = new (opts: Record<string, unknown>) => AjvLike
+
+const require = createRequire(import.meta.url)
+const Ajv07 = (require('ajv') as { default: AjvClass }).default
+const Ajv04 = (require('ajv-draft-04') as { default: AjvClass }).default
+const draft06 = require('ajv/dist/refs/json-schema-draft-06.json') as AnySchema
+
+const OPTIONS = { allErrors: true, strict: false, validateFormats: false, logger: false }
+let instances: { d07: AjvLike; d04: AjvLike } | undefined
+
+function ajvFor(schema: unknown): AjvLike {
+  if (instances === undefined) {
+    const d07 = new Ajv07(OPTIONS)
+    d07.addMetaSchema(draft06)
+    instances = { d07, d04: new Ajv04(OPTIONS) }
+  }
+  const id = typeof schema === 'object' && schema !== null ? (schema as { $schema?: unknown }).$schema : undefined
+  return typeof id === 'string' && id.includes('draft-04') ? instances.d04 : instances.d07
+}
+
+const PRIMITIVES = ['array', 'boolean', 'integer', 'number', 'null', 'object', 'string']
+
+/** gojsonschema's check of `type` keywords, with its message. */
+function checkTypes(s: unknown): void {
+  if (typeof s !== 'object' || s === null) return
+  if (Array.isArray(s)) {
+    s.forEach(checkTypes)
+    return
+  }
+  const t = (s as Record<string, unknown>).type
+  for (const name of Array.isArray(t) ? t : t === undefined ? [] : [t]) {
+    if (typeof name === 'string' && !PRIMITIVES.includes(name)) {
+      throw new BuiltinError(
+        `has a primitive type that is NOT VALID -- given: /${name}/ Expected valid values are:[${PRIMITIVES.join(' ')}]`,
+      )
+    }
+  }
+  for (const v of Object.values(s)) checkTypes(v)
+}
+
+const cache = new Map<string, ValidateFunction>()
+
+/** Plain JSON for ajv: big integers become (approximate) numbers. */
+function plain(v: Value): unknown {
+  return JSON.parse(JSON.stringify(toJS(v), (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x)))
+}
+
+function schemaJSON(v: Value, pos: number): unknown {
+  if (typeof v === 'string') return plain(goJSONParse(v))
+  if (v instanceof RObject || typeof v === 'boolean') return plain(v)
+  throw operandTypeError(pos, v, 'string', 'object')
+}
+
+function compileSchema(v: Value, pos: number): ValidateFunction {
+  const schema = schemaJSON(v, pos)
+  const key = JSON.stringify(schema)
+  let fn = cache.get(key)
+  if (fn === undefined) {
+    checkTypes(schema)
+    try {
+      fn = ajvFor(schema).compile(schema as AnySchema)
+    } catch (e) {
+      throw new BuiltinError((e as Error).message)
+    }
+    if (cache.size > 200) cache.delete(cache.keys().next().value!)
+    cache.set(key, fn)
+  }
+  return fn
+}
+
+const jsType = (v: unknown): string => {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'array'
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number'
+  if (typeof v === 'bigint') return 'integer'
+  return typeof v
+}
+
+function at(doc: unknown, pointer: string): unknown {
+  let cur = doc
+  for (const seg of pointer.split('/').slice(1)) {
+    const k = seg.replaceAll('~1', '/').replaceAll('~0', '~')
+    cur = cur === null || typeof cur !== 'object' ? undefined : (cur as Record<string, unknown>)[k]
+  }
+  return cur
+}
+
+const quoteList = (xs: readonly unknown[]): string => xs.map((x) => JSON.stringify(x)).join(', ')
+
+/** An ajv error as gojsonschema's `{type, desc}`. */
+function describe(e: ErrorObject, doc: unknown): { type: string; desc: string } {
+  const p = e.params as Record<string, unknown>
+  switch (e.keyword) {
+    case 'required':
+      return { type: 'required', desc: `${String(p.missingProperty)} is required` }
+    case 'type':
+      return { type: 'invalid_type', desc: `Invalid type. Expected: ${String(p.type).split(',').join(', ')}, given: ${jsType(at(doc, e.instancePath))}` }
+    case 'enum':
+      return { type: 'enum', desc: `${fieldOf(e.instancePath)} must be one of the following: ${quoteList(p.allowedValues as unknown[])}` }
+    case 'const':
+      return { type: 'const', desc: `${fieldOf(e.instancePath)} does not match: ${JSON.stringify(p.allowedValue)}` }
+    case 'minimum':
+      return p.comparison === '>'
+        ? { type: 'number_gt', desc: `Must be greater than ${String(p.limit)}` }
+        : { type: 'number_gte', desc: `Must be greater than or equal to ${String(p.limit)}` }
+    case 'maximum':
+      return p.comparison === '<'
+        ? { type: 'number_lt', desc: `Must be less than ${String(p.limit)}` }
+        : { type: 'number_lte', desc: `Must be less than or equal to ${String(p.limit)}` }
+    case 'exclusiveMinimum':
+      return { type: 'number_gt', desc: `Must be greater than ${String(p.limit)}` }
+    case 'exclusiveMaximum':
+      return { type: 'number_lt', desc: `Must be less than ${String(p.limit)}` }
+    case 'minLength':
+      return { type: 'string_gte', desc: `String length must be greater than or equal to ${String(p.limit)}` }
+    case 'maxLength':
+      return { type: 'string_lte', desc: `String length must be less than or equal to ${String(p.limit)}` }
+    case 'pattern':
+      return { type: 'pattern', desc: `Does not match pattern '${String(p.pattern)}'` }
+    case 'format':
+      return { type: 'format', desc: `Does not match format '${String(p.format)}'` }
+    case 'minItems':
+      return { type: 'array_min_items', desc: `Array must have at least ${String(p.limit)} items` }
+    case 'maxItems':
+      return { type: 'array_max_items', desc: `Array must have at most ${String(p.limit)} items` }
+    case 'uniqueItems':
+      return { type: 'unique', desc: `array items[${String(p.j)},${String(p.i)}] must be unique` }
+    case 'additionalProperties':
+      return { type: 'additional_property_not_allowed', desc: `Additional property ${String(p.additionalProperty)} is not allowed` }
+    case 'minProperties':
+      return { type: 'array_min_properties', desc: `Must have at least ${String(p.limit)} properties` }
+    case 'maxProperties':
+      return { type: 'array_max_properties', desc: `Must have at most ${String(p.limit)} properties` }
+    case 'multipleOf':
+      return { type: 'multiple_of', desc: `Must be a multiple of ${String(p.multipleOf)}` }
+    case 'anyOf':
+      return { type: 'number_any_of', desc: 'Must validate at least one schema (anyOf)' }
+    case 'oneOf':
+      return { type: 'number_one_of', desc: 'Must validate one and only one schema (oneOf)' }
+    case 'not':
+      return { type: 'number_not', desc: 'Must not validate the schema (not)' }
+    case 'dependencies':
+    case 'dependentRequired':
+      return { type: 'missing_dependency', desc: `Has a dependency on ${String(p.missingProperty)}` }
+    case 'if':
+      return p.failingKeyword === 'else'
+        ? { type: 'condition_else', desc: 'Must validate "else" as "if" was not valid' }
+        : { type: 'condition_then', desc: 'Must validate "then" as "if" was valid' }
+    case 'false schema':
+      return { type: 'false', desc: 'False always fails validation' }
+    case 'contains':
+      return { type: 'contains', desc: 'At least one of the items must match' }
+    case 'additionalItems':
+      return { type: 'array_no_additional_items', desc: 'No additional items allowed on array' }
+    case 'propertyNames':
+      return { type: 'invalid_property_name', desc: `Property name of "${String(p.propertyName)}" does not match` }
+    default:
+      return { type: e.keyword, desc: e.message ?? e.keyword }
+  }
+}
+
+/** gojsonschema's field: `(root)` or the dotted path below it. */
+const fieldOf = (pointer: string): string =>
+  pointer === '' ? '(root)' : pointer.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~')).join('.')
+
+export function register(reg: BuiltinRegistry): void {
+  const schemaType = 'any<string, object[any: any]>'
+  reg.register({
+    name: 'json.verify_schema',
+    args: [{ name: 'schema', type: schemaType, description: 'the schema to verify' }],
+    result: {
+      name: 'output',
+      type: 'array<boolean, any<null, string>>',
+      description:
+        '`output` is of the form `[valid, error]`. If the schema is valid, then `valid` is `true`, and `error` is `null`. Otherwise, `valid` is `false` and `error` is a string describing the error.',
+    },
+    description: 'Checks that the input is a valid JSON schema object. The schema can be either a JSON string or an JSON object.',
+    categories: ['object'],
+    impl([s]) {
+      try {
+        compileSchema(s!, 1)
+        return Object.freeze([true, null])
+      } catch (e) {
+        if (!(e instanceof BuiltinError)) throw e
+        return Object.freeze([false, `jsonschema: ${e.message}`])
+      }
+    },
+  })
+
+  reg.register({
+    name: 'json.match_schema',
+    args: [
+      { name: 'document', type: schemaType, description: 'document to verify by schema' },
+      { name: 'schema', type: schemaType, description: 'schema to verify document by' },
+    ],
+    result: {
+      name: 'output',
+      type: 'array<boolean, array[object<desc: string, error: string, field: string, type: string>]>',
+      description:
+        '`output` is of the form `[match, errors]`. If the document is valid given the schema, then `match` is `true`, and `errors` is an empty array. Otherwise, `match` is `false` and `errors` is an array of objects describing the error(s).',
+    },
+    description:
+      'Checks that the document matches the JSON schema.',
+    categories: ['object'],
+    impl([d, s]) {
+      const doc = typeof d === 'string' ? plain(goJSONParse(d)) : plain(d!)
+      const validate = compileSchema(s!, 2)
+      if (validate(doc)) return Object.freeze([true, Object.freeze([])])
+      const errors = (validate.errors ?? [])
+        .filter((e) => e.keyword !== 'if' || e.params.failingKeyword !== undefined)
+        .map((e) => {
+          const { type, desc } = describe(e, doc)
+          const field = fieldOf(e.instancePath)
+          return RObject.from([
+            ['desc', desc],
+            ['error', `${field}: ${desc}`],
+            ['field', field],
+            ['type', type],
+          ])
+        })
+      return Object.freeze([false, Object.freeze(errors)])
+    },
+  })
+}
