@@ -4,6 +4,7 @@
  */
 import { BuiltinRegistry } from './builtin.js'
 import { register as internal } from './internal.js'
+import { register as comparison } from './comparison.js'
 import { register as strings } from './strings.js'
 import { register as sprintf } from './sprintf.js'
 import { register as regex } from './regex.js'
@@ -26,6 +27,7 @@ type Family = (reg: BuiltinRegistry) => void
 
 const FAMILIES: readonly Family[] = [
   internal,
+  comparison,
   strings,
   sprintf,
   regex,
