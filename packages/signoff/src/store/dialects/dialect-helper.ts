@@ -1,0 +1,26 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { Database } from '../schema.js'
+
+/**
+ * Everything that differs between SQLite and PostgreSQL, chosen once per connection in
+ * `db.ts` (directus' helpers). Repositories call these and never branch on the dialect.
+ */
+export abstract class DialectHelper {
+  /** `sqlite` or `postgres`. */
+  abstract readonly name: 'sqlite' | 'postgres'
+
+  /**
+   * Claims up to `limit` due outbox rows for `leaseMs` and returns their ids. PostgreSQL uses
+   * `FOR UPDATE SKIP LOCKED` so replicas never claim the same row; SQLite has one writer.
+   */
+  abstract claimDue(trx: Transaction<Database>, now: number, leaseMs: number, limit: number): Promise<string[]>
+
+  /** Wakes waiters on other replicas when `requestId` changed (delivered at commit). */
+  abstract notify(trx: Transaction<Database>, requestId: string): Promise<void>
+
+  /** Calls `onChange` with the id of every request another replica changed; returns a stop function. */
+  abstract listen(db: Kysely<Database>, onChange: (requestId: string) => void): Promise<() => Promise<void>>
+
+  /** Closes the connection(s). */
+  abstract close(db: Kysely<Database>): Promise<void>
+}
