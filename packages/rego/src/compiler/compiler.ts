@@ -148,7 +148,8 @@ function classify(m: Module, r: Rule, errors: RegoError[]): HeadInfo {
     return { kind: 'function', path, dynamic: [] }
   }
   if (h.key) {
-    if (dynamic.length > 0) errors.push(new RegoError('rego_compile_error', 'multi-value rules must have a ground ref', r.location))
+    // `p[q].r contains s`: sets as leaves of an object below the ground prefix.
+    if (dynamic.length > 0) return { kind: 'object', path, dynamic }
     return { kind: 'set', path, dynamic: [] }
   }
   if (dynamic.length > 0) {

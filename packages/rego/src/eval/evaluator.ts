@@ -126,6 +126,8 @@ export class Evaluator {
 
   #evalEvery(ev: Every, frame: Frame, k: K): boolean {
     return this.#evalTerm(ev.domain, frame, (dom) => {
+      // Only collections can be iterated: `every x in 42 {…}` is undefined.
+      if (!Array.isArray(dom) && !(dom instanceof RObject) && !(dom instanceof RSet)) return false
       let ok = true
       this.#iterate(dom, (key, val) => {
         const mark = this.#trailFrames.length
@@ -263,11 +265,23 @@ export class Evaluator {
   /** Evaluates the first `n` arguments (each may have several values) and calls `k` per combination. */
   #evalArgs(args: readonly Term[], n: number, frame: Frame, k: (vals: Value[]) => boolean): boolean {
     const vals: Value[] = new Array(n)
-    const step = (i: number): boolean => {
-      if (i === n) return k(vals)
+    // A bare variable may be bound by enumerating another argument (`x == xs[x]`): evaluate
+    // unbound variables after the rest.
+    let order: number[] | undefined
+    for (let i = 0; i < n; i++) {
+      const a = args[i]!
+      if (a.kind === 'Var' && a.slot !== undefined && frame[a.slot] === undefined) {
+        order ??= Array.from({ length: n }, (_, j) => j)
+        order.splice(order.indexOf(i), 1)
+        order.push(i)
+      }
+    }
+    const step = (j: number): boolean => {
+      if (j === n) return k(vals)
+      const i = order ? order[j]! : j
       return this.#evalTerm(args[i]!, frame, (v) => {
         vals[i] = v
-        return step(i + 1)
+        return step(j + 1)
       })
     }
     return step(0)
@@ -763,7 +777,7 @@ export class Evaluator {
       case 'complete':
         return this.#evalComplete(this.#candidates(node))
       case 'set': {
-        const out = new RSet()
+        const out = partialSet()
         for (const r of this.#candidates(node)) {
           const frame: Frame = new Array(r.slots)
           this.#evalBody(r.body, 0, frame, () =>
@@ -786,6 +800,8 @@ export class Evaluator {
           if (prev === undefined || equal(prev, v)) out.set(c.key, v)
           else if (prev instanceof RObject && v instanceof RObject && containers.has(prev) && containers.has(v)) {
             out.set(c.key, mergeObjects(prev, v, node.rules[0]!.rule.location))
+          } else if (prev instanceof RSet && v instanceof RSet && containers.has(prev) && containers.has(v)) {
+            out.set(c.key, unionSets(prev, v))
           } else throw new RegoError('eval_conflict_error', 'object keys must be unique', node.rules[0]!.rule.location)
         }
         return out
@@ -843,10 +859,12 @@ export class Evaluator {
 
   #evalObjectRule(r: CompiledRule, out: RObject): void {
     const frame: Frame = new Array(r.slots)
+    const leaf = r.key ?? r.value
     this.#evalBody(r.body, 0, frame, () =>
       this.#evalArgs(r.dynamic, r.dynamic.length, frame, (keys) =>
-        this.#evalTerm(r.value, frame, (v) => {
-          insertPath(out, keys, v, r.rule.location)
+        this.#evalTerm(leaf, frame, (v) => {
+          if (r.key) insertSetElement(out, keys, v, r.rule.location)
+          else insertPath(out, keys, v, r.rule.location)
           return false
         }),
       ),
@@ -1029,12 +1047,39 @@ export function lookup(v: Value, key: Value): Value | undefined {
  * Objects the evaluator builds as containers for documents (packages, ref-head paths), as
  * opposed to values rules produce. Rules may add keys to containers, never inside values.
  */
-const containers = new WeakSet<RObject>()
+const containers = new WeakSet<RObject | RSet>()
 
 function container(): RObject {
   const o = new RObject()
   containers.add(o)
   return o
+}
+
+/** A set built by multi-value rules; sets from several rules at one path merge. */
+function partialSet(): RSet {
+  const s = new RSet()
+  containers.add(s)
+  return s
+}
+
+function insertSetElement(out: RObject, keys: readonly Value[], v: Value, loc: Location): void {
+  let o = out
+  for (let i = 0; i < keys.length - 1; i++) {
+    const next = o.get(keys[i]!)
+    if (next === undefined) {
+      const n = container()
+      o.set(keys[i]!, n)
+      o = n
+    } else if (next instanceof RObject && containers.has(next)) o = next
+    else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
+  }
+  const last = keys[keys.length - 1]!
+  let set = o.get(last)
+  if (set === undefined) {
+    set = partialSet()
+    o.set(last, set)
+  } else if (!(set instanceof RSet && containers.has(set))) throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
+  ;(set as RSet).add(v)
 }
 
 function insertPath(out: RObject, keys: readonly Value[], v: Value, loc: Location): void {
@@ -1054,6 +1099,13 @@ function insertPath(out: RObject, keys: readonly Value[], v: Value, loc: Locatio
   o.set(last, v)
 }
 
+function unionSets(a: RSet, b: RSet): RSet {
+  const out = partialSet()
+  for (const x of a.unorderedValues()) out.add(x)
+  for (const x of b.unorderedValues()) out.add(x)
+  return out
+}
+
 /** Merges two document containers; a key defined by both must itself be a container in both. */
 function mergeObjects(a: RObject, b: RObject, loc: Location): RObject {
   const out = container()
@@ -1062,6 +1114,7 @@ function mergeObjects(a: RObject, b: RObject, loc: Location): RObject {
     const prev = out.get(k)
     if (prev === undefined || equal(prev, v)) out.set(k, v)
     else if (prev instanceof RObject && v instanceof RObject && containers.has(prev) && containers.has(v)) out.set(k, mergeObjects(prev, v, loc))
+    else if (prev instanceof RSet && v instanceof RSet && containers.has(prev) && containers.has(v)) out.set(k, unionSets(prev, v))
     else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
   }
   return out
