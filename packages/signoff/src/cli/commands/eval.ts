@@ -5,8 +5,7 @@ import { CliError } from '../cli-error.js'
 import type { CommandContext } from '../command-context.js'
 import { ExitCode } from '../exit-code.js'
 import { formatJson, formatPretty, type OpaResultRow } from '../opa-result.js'
-import { policyEngine, regoFailure } from '../policy-engine.js'
-import { loadPolicyFiles } from '../policy-files.js'
+import { loadPolicyEngine, regoFailure } from '../policy-engine.js'
 
 /** Options of `signoff eval`. */
 export interface EvalOptions {
@@ -46,10 +45,9 @@ async function readInput(file: string, cwd: string): Promise<unknown> {
  * (`{}` when undefined); `pretty` prints the value or a table. Exit 0, or 3 on any error.
  */
 export async function evalCommand(query: string, opts: EvalOptions, ctx: CommandContext): Promise<ExitCode> {
-  const files = await loadPolicyFiles(opts.data, ctx.io.cwd)
   const input = opts.input === undefined ? undefined : await readInput(opts.input, ctx.io.cwd)
   const regoVersion = opts.v0Compatible ? 0 : 1
-  const engine = policyEngine(files, regoVersion)
+  const engine = await loadPolicyEngine(opts.data, ctx.io.cwd, regoVersion)
   const text = query.trim()
   const location = { row: 1, col: 1 }
   let rows: OpaResultRow[]

@@ -2,8 +2,7 @@ import type { Engine } from '@signoff/rego'
 import { CliError } from '../cli-error.js'
 import type { CommandContext } from '../command-context.js'
 import { ExitCode } from '../exit-code.js'
-import { policyEngine } from '../policy-engine.js'
-import { loadPolicyFiles } from '../policy-files.js'
+import { loadPolicyEngine } from '../policy-engine.js'
 
 /** Options of `signoff test`. */
 export interface TestOptions {
@@ -68,8 +67,7 @@ export function runTest(engine: Engine, t: TestCase): TestResult {
  */
 export async function testCommand(paths: readonly string[], opts: TestOptions, ctx: CommandContext): Promise<ExitCode> {
   const out = ctx.io.stdout
-  const files = await loadPolicyFiles(paths, ctx.io.cwd)
-  const engine = policyEngine(files, opts.v0Compatible ? 0 : 1)
+  const engine = await loadPolicyEngine(paths, ctx.io.cwd, opts.v0Compatible ? 0 : 1)
   let filter: RegExp | null = null
   if (opts.run !== undefined) {
     try {
