@@ -13,4 +13,6 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
     },
   },
+  // Tool configuration files are loaded through their default export.
+  { files: ['*.config.js'], rules: { 'no-restricted-syntax': 'off' } },
 )
