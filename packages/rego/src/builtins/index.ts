@@ -16,9 +16,15 @@ import { register as units } from './units.js'
 import { register as semver } from './semver.js'
 import { register as uuid } from './uuid.js'
 import { register as jsonSchema } from './json-schema.js'
+import { register as template } from './template.js'
 import { register as crypto } from './crypto.js'
 import { register as x509 } from './x509.js'
 import { register as jwt } from './jwt.js'
+import { register as http } from './http.js'
+import { register as netLookup } from './net-lookup.js'
+import { register as runtime } from './runtime.js'
+import { register as providersAws } from './providers-aws.js'
+import { register as trace } from './trace.js'
 
 export { BuiltinRegistry, BuiltinError, OperandError } from './builtin.js'
 export type { Builtin, BuiltinContext, BuiltinDecl, ArgDecl } from './builtin.js'
@@ -39,9 +45,15 @@ const FAMILIES: readonly Family[] = [
   semver,
   uuid,
   jsonSchema,
+  template,
   crypto,
   x509,
   jwt,
+  http,
+  netLookup,
+  runtime,
+  providersAws,
+  trace,
 ]
 
 /** A registry holding every built-in signoff ships. */

@@ -1,0 +1,591 @@
+/**
+ * `strings.render_template`: Go's text/template over the variables object, as OPA does it (numbers
+ * reach the template as json.Number text). Supported: text and `{{ }}` actions with `{{-`/`-}}`
+ * trimming and comments; pipelines with `|`, variables (`$x := …`, `$x = …`, `$`), fields
+ * (`.a.b`, `$x.a`), literals; `if`/`else if`/`else`, `range` (arrays, objects, integers; `break`,
+ * `continue`), `with`, `define`/`template`/`block`; the built-in functions and, or, not, len,
+ * index, slice, print, printf, println, eq, ne, lt, le, gt, ge, html, js, urlquery. A key missing
+ * from the variables renders as `<undefined>`.
+ */
+import { BuiltinError, type BuiltinRegistry } from './builtin.js'
+import { objectOperand, stringOperand } from './operands.js'
+import { RObject, RSet, compare, equal, type Value } from '../value/value.js'
+import { formatNumber } from '../value/json.js'
+import { goSprintf } from './sprintf.js'
+import { queryEscape } from './encoding.js'
+import { goQuote } from './strings-util.js'
+
+/** A template value: a Rego value, or an integer/float produced by the template itself. */
+type TV = Value | TNum | typeof MISSING
+/** Numbers written in the template or computed by it (Go int/float64), unlike json.Number data. */
+class TNum {
+  constructor(readonly v: number) {}
+}
+const MISSING = Symbol('missing')
+
+const fail = (msg: string): BuiltinError => new BuiltinError(`template: template: ${msg}`)
+
+// ---- lexer ----
+
+type Tok =
+  | { k: 'text'; v: string }
+  | { k: 'open' }
+  | { k: 'close' }
+  | { k: 'field'; v: string; chain: boolean }
+  | { k: 'var'; v: string }
+  | { k: 'ident'; v: string }
+  | { k: 'str'; v: string }
+  | { k: 'num'; v: number }
+  | { k: 'dot' }
+  | { k: 'punct'; v: string }
+
+function lex(src: string): Tok[] {
+  const out: Tok[] = []
+  let i = 0
+  while (i < src.length) {
+    let j = src.indexOf('{{', i)
+    if (j < 0) j = src.length
+    let text = src.slice(i, j)
+    if (j < src.length && src[j + 2] === '-' && /[ \t\r\n]/.test(src[j + 3] ?? '')) text = text.replace(/[ \t\r\n]+$/, '')
+    if (text !== '') out.push({ k: 'text', v: text })
+    if (j >= src.length) break
+    i = j + 2
+    if (src[i] === '-' && /[ \t\r\n]/.test(src[i + 1] ?? '')) i += 2
+    while (/[ \t\r\n]/.test(src[i] ?? '')) i++
+    if (src.startsWith('/*', i)) {
+      const end = src.indexOf('*/', i + 2)
+      if (end < 0) throw fail('unclosed comment')
+      i = end + 2
+      const m = /^([ \t\r\n]*)(-?)}}/.exec(src.slice(i))
+      if (m === null || (m[2] === '-' && m[1] === '')) throw fail('comment ends before closing delimiter')
+      i += m[0].length
+      if (m[2] === '-') while (/[ \t\r\n]/.test(src[i] ?? '')) i++
+      continue
+    }
+    out.push({ k: 'open' })
+    for (;;) {
+      while (/[ \t\r\n]/.test(src[i] ?? '')) i++
+      if (i >= src.length) throw fail('unclosed action')
+      if (src.startsWith('}}', i)) {
+        i += 2
+        out.push({ k: 'close' })
+        break
+      }
+      if (src[i] === '-' && src.startsWith('}}', i + 1) && /[ \t\r\n]/.test(src[i - 1] ?? '')) {
+        i += 3
+        while (/[ \t\r\n]/.test(src[i] ?? '')) i++
+        out.push({ k: 'close' })
+        break
+      }
+      const rest = src.slice(i)
+      let m: RegExpExecArray | null
+      const chain = i > 0 && !/[ \t\r\n{]/.test(src[i - 1]!)
+      if ((m = /^\.[A-Za-z_][A-Za-z0-9_]*/.exec(rest))) out.push({ k: 'field', v: m[0].slice(1), chain })
+      else if ((m = /^\$[A-Za-z0-9_]*/.exec(rest))) out.push({ k: 'var', v: m[0] })
+      else if ((m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest))) out.push({ k: 'ident', v: m[0] })
+      else if ((m = /^"(?:[^"\\\n]|\\.)*"/.exec(rest))) out.push({ k: 'str', v: JSON.parse(m[0].replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1')) as string })
+      else if ((m = /^`[^`]*`/.exec(rest))) out.push({ k: 'str', v: m[0].slice(1, -1) })
+      else if ((m = /^'(?:[^'\\]|\\.)'/.exec(rest))) out.push({ k: 'num', v: (JSON.parse('"' + m[0].slice(1, -1).replace(/"/g, '\\"') + '"') as string).codePointAt(0)! })
+      else if ((m = /^[+-]?(0[xX][0-9a-fA-F]+|[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?|\.[0-9]+)/.exec(rest))) out.push({ k: 'num', v: Number(m[0]) })
+      else if ((m = /^\./.exec(rest))) out.push({ k: 'dot' })
+      else if ((m = /^(:=|=|\||\(|\)|,)/.exec(rest))) out.push({ k: 'punct', v: m[0] })
+      else throw fail(`unexpected ${JSON.stringify(rest[0])} in command`)
+      i += m[0].length
+    }
+  }
+  return out
+}
+
+// ---- parser ----
+
+type Arg =
+  | { k: 'field'; recv: Arg | null; path: string[] }
+  | { k: 'var'; name: string; path: string[] }
+  | { k: 'dot' }
+  | { k: 'lit'; v: TV }
+  | { k: 'fn'; name: string }
+  | { k: 'pipe'; pipe: Pipe; path: string[] }
+interface Pipe {
+  decl: string[]
+  assign: boolean
+  cmds: Arg[][]
+}
+type Node =
+  | { k: 'text'; v: string }
+  | { k: 'action'; pipe: Pipe }
+  | { k: 'if' | 'with' | 'range'; pipe: Pipe; body: Node[]; els: Node[] }
+  | { k: 'template'; name: string; pipe: Pipe | null }
+  | { k: 'break' | 'continue' }
+
+class Parser {
+  i = 0
+  readonly defs = new Map<string, Node[]>()
+  constructor(readonly toks: Tok[]) {}
+
+  peek(): Tok | undefined {
+    return this.toks[this.i]
+  }
+
+  /** A `.field` written right after the previous operand (`$x.a`, `(…).a`, `.a.b`). */
+  chained(): boolean {
+    const t = this.peek()
+    return t?.k === 'field' && t.chain
+  }
+
+  /** Parses nodes until `{{end}}` / `{{else}}`; returns which one stopped it. */
+  list(top: boolean): [Node[], 'end' | 'else' | 'eof', Tok[]] {
+    const nodes: Node[] = []
+    for (;;) {
+      const t = this.toks[this.i]
+      if (t === undefined) {
+        if (!top) throw fail('unexpected EOF')
+        return [nodes, 'eof', []]
+      }
+      this.i++
+      if (t.k === 'text') {
+        nodes.push({ k: 'text', v: t.v })
+        continue
+      }
+      const kw = this.peek()
+      if (kw?.k === 'ident') {
+        switch (kw.v) {
+          case 'end':
+            this.i++
+            this.expect('close')
+            if (top) throw fail('unexpected {{end}}')
+            return [nodes, 'end', []]
+          case 'else': {
+            this.i++
+            if (top) throw fail('unexpected {{else}}')
+            const rest: Tok[] = []
+            while (this.peek()?.k !== 'close') rest.push(this.toks[this.i++]!)
+            this.i++
+            return [nodes, 'else', rest]
+          }
+          case 'if':
+          case 'with':
+          case 'range':
+            this.i++
+            nodes.push(this.control(kw.v))
+            continue
+          case 'break':
+          case 'continue':
+            this.i++
+            this.expect('close')
+            nodes.push({ k: kw.v })
+            continue
+          case 'define':
+          case 'block':
+          case 'template': {
+            this.i++
+            const name = this.toks[this.i++]
+            if (name?.k !== 'str') throw fail(`unexpected token in ${kw.v} clause`)
+            const pipe = kw.v === 'define' || this.peek()?.k === 'close' ? null : this.pipeline()
+            this.expect('close')
+            if (kw.v !== 'template') {
+              const [body, how] = this.list(false)
+              if (how !== 'end') throw fail(`unexpected {{else}} in ${kw.v}`)
+              this.defs.set(name.v, body)
+            }
+            if (kw.v !== 'define') nodes.push({ k: 'template', name: name.v, pipe })
+            continue
+          }
+        }
+      }
+      const pipe = this.pipeline()
+      this.expect('close')
+      nodes.push({ k: 'action', pipe })
+    }
+  }
+
+  control(kind: 'if' | 'with' | 'range'): Node {
+    const pipe = this.pipeline()
+    this.expect('close')
+    const [body, how, rest] = this.list(false)
+    let els: Node[] = []
+    if (how === 'else') {
+      if (rest.length > 0 && rest[0]!.k === 'ident' && (rest[0] as { v: string }).v === (kind === 'range' ? '' : kind)) {
+        // `{{else if …}}` / `{{else with …}}`: a nested control whose {{end}} closes both.
+        const sub = new Parser([...rest.slice(1), { k: 'close' }, ...this.toks.slice(this.i)])
+        const node = sub.control(kind)
+        this.i += sub.i - rest.length
+        els = [node]
+        return { k: kind, pipe, body, els }
+      }
+      const [e, how2] = this.list(false)
+      if (how2 !== 'end') throw fail('expected end; found {{else}}')
+      els = e
+    }
+    return { k: kind, pipe, body, els }
+  }
+
+  expect(k: 'close'): void {
+    const t = this.toks[this.i++]
+    if (t?.k !== k) throw fail(`unexpected ${t === undefined ? 'EOF' : JSON.stringify((t as { v?: unknown }).v ?? t.k)} in command`)
+  }
+
+  pipeline(): Pipe {
+    const decl: string[] = []
+    let assign = false
+    const save = this.i
+    while (this.peek()?.k === 'var') {
+      decl.push((this.toks[this.i++] as { v: string }).v)
+      const p = this.peek()
+      if (p?.k === 'punct' && p.v === ',') {
+        this.i++
+        continue
+      }
+      if (p?.k === 'punct' && (p.v === ':=' || p.v === '=')) {
+        assign = p.v === '='
+        this.i++
+        break
+      }
+      decl.length = 0
+      this.i = save
+      break
+    }
+    const cmds: Arg[][] = [this.command()]
+    for (;;) {
+      const p = this.peek()
+      if (p?.k !== 'punct' || p.v !== '|') break
+      this.i++
+      cmds.push(this.command())
+    }
+    return { decl, assign, cmds }
+  }
+
+  command(): Arg[] {
+    const args: Arg[] = []
+    for (;;) {
+      const t = this.peek()
+      if (t === undefined || t.k === 'close' || (t.k === 'punct' && (t.v === '|' || t.v === ')'))) break
+      args.push(this.operand())
+    }
+    if (args.length === 0) throw fail('missing value for command')
+    return args
+  }
+
+  operand(): Arg {
+    const t = this.toks[this.i++]!
+    let a: Arg
+    switch (t.k) {
+      case 'field': {
+        const path = [t.v]
+        while (this.chained()) path.push((this.toks[this.i++] as { v: string }).v)
+        return { k: 'field', recv: null, path }
+      }
+      case 'var':
+        a = { k: 'var', name: t.v, path: [] }
+        break
+      case 'dot':
+        return { k: 'dot' }
+      case 'str':
+        return { k: 'lit', v: t.v }
+      case 'num':
+        return { k: 'lit', v: new TNum(t.v) }
+      case 'ident':
+        if (t.v === 'true' || t.v === 'false') return { k: 'lit', v: t.v === 'true' }
+        if (t.v === 'nil') return { k: 'lit', v: null }
+        if (!(t.v in FUNCS) && t.v !== 'and' && t.v !== 'or') throw fail(`function "${t.v}" not defined`)
+        return { k: 'fn', name: t.v }
+      case 'punct':
+        if (t.v === '(') {
+          const pipe = this.pipeline()
+          const c = this.toks[this.i++]
+          if (c?.k !== 'punct' || c.v !== ')') throw fail('unclosed left paren')
+          a = { k: 'pipe', pipe, path: [] }
+          break
+        }
+        throw fail(`unexpected "${t.v}" in operand`)
+      default:
+        throw fail(`unexpected ${t.k} in operand`)
+    }
+    while (this.chained()) (a as { path: string[] }).path.push((this.toks[this.i++] as { v: string }).v)
+    return a
+  }
+}
+
+// ---- evaluation ----
+
+const truth = (v: TV): boolean => {
+  if (v === MISSING || v === null || v === false) return false
+  if (v instanceof TNum) return v.v !== 0
+  if (typeof v === 'string') return v.length > 0
+  if (Array.isArray(v)) return v.length > 0
+  if (v instanceof RObject || v instanceof RSet) return v.size > 0
+  return true
+}
+
+/** fmt's `%v` of a template value. */
+function show(v: TV, top = true): string {
+  if (v === MISSING) return '<undefined>'
+  if (v instanceof TNum) return formatNumber(v.v)
+  switch (typeof v) {
+    case 'string':
+      return v
+    case 'number':
+      return formatNumber(v)
+    case 'bigint':
+      return v.toString()
+    case 'boolean':
+      return String(v)
+    default:
+      if (v === null) return top ? '<no value>' : '<nil>'
+      if (Array.isArray(v)) return '[' + v.map((x) => show(x, false)).join(' ') + ']'
+      if (v instanceof RSet) return '[' + v.sortedValues().map((x) => show(x, false)).join(' ') + ']'
+      return 'map[' + [...(v as RObject).entries()].map(([k, x]) => show(k, false) + ':' + show(x, false)).join(' ') + ']'
+  }
+}
+
+const num = (v: TV): number | undefined => (v instanceof TNum ? v.v : typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined)
+
+function cmp(a: TV, b: TV): number {
+  const x = num(a)
+  const y = num(b)
+  if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : 0
+  if (typeof a === 'string' && typeof b === 'string') return compare(a, b)
+  throw fail('incompatible types for comparison')
+}
+
+const eq = (a: TV, b: TV): boolean => {
+  const x = num(a)
+  const y = num(b)
+  if (x !== undefined && y !== undefined) return x === y
+  if (a === MISSING || b === MISSING || a instanceof TNum || b instanceof TNum) return a === b
+  return equal(a, b)
+}
+
+function sprint(args: TV[], ln: boolean): string {
+  let out = ''
+  args.forEach((a, i) => {
+    const isStr = typeof a === 'string'
+    if (i > 0 && (ln || (!isStr && typeof args[i - 1] !== 'string'))) out += ' '
+    out += show(a, false)
+  })
+  return ln ? out + '\n' : out
+}
+
+const toValue = (v: TV): Value => (v instanceof TNum ? v.v : v === MISSING ? null : v)
+
+function index(v: TV, k: TV): TV {
+  if (v instanceof RObject) return v.get(toValue(k)) ?? MISSING
+  if (Array.isArray(v) || typeof v === 'string') {
+    const i = num(k)
+    if (i === undefined || !Number.isInteger(i) || i < 0 || i >= v.length) throw fail(`error calling index: index out of range: ${show(k)}`)
+    return typeof v === 'string' ? new TNum(Buffer.from(v)[i]!) : v[i]!
+  }
+  throw fail(`error calling index: can't index item of type ${typeof v}`)
+}
+
+const FUNCS: Record<string, (args: TV[]) => TV> = {
+  not: ([a]) => !truth(a!),
+  len: ([a]) => {
+    if (typeof a === 'string') return new TNum(Buffer.byteLength(a))
+    if (Array.isArray(a)) return new TNum(a.length)
+    if (a instanceof RObject || a instanceof RSet) return new TNum(a.size)
+    throw fail(`error calling len: len of type ${typeof a}`)
+  },
+  index: ([v, ...ks]) => ks.reduce<TV>((acc, k) => index(acc, k), v!),
+  slice: ([v, ...ix]) => {
+    const [i = 0, j] = ix.map((x) => num(x) ?? 0)
+    if (typeof v === 'string') return v.slice(i, j)
+    if (Array.isArray(v)) return Object.freeze(v.slice(i, j))
+    throw fail('error calling slice: can\'t slice item')
+  },
+  print: (args) => sprint(args, false),
+  println: (args) => sprint(args, true),
+  printf: ([f, ...args]) =>
+    goSprintf(
+      typeof f === 'string' ? f : show(f!),
+      args.map((a) => {
+        const n = num(a)
+        if (a instanceof TNum) return Number.isInteger(n) ? { t: 'int', v: BigInt(n!) } : { t: 'float', v: n! }
+        return { t: 'string', v: show(a, false) }
+      }),
+    ),
+  eq: ([a, ...bs]) => bs.some((b) => eq(a!, b)),
+  ne: ([a, b]) => !eq(a!, b!),
+  lt: ([a, b]) => cmp(a!, b!) < 0,
+  le: ([a, b]) => cmp(a!, b!) <= 0,
+  gt: ([a, b]) => cmp(a!, b!) > 0,
+  ge: ([a, b]) => cmp(a!, b!) >= 0,
+  html: (args) =>
+    sprint(args, false).replace(/[&'<>"\0]/g, (c) => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '\0': '\uFFFD' })[c]!),
+  js: (args) => goQuote(sprint(args, false)).slice(1, -1).replace(/'/g, "\\'").replace(/</g, '\\u003C').replace(/>/g, '\\u003E').replace(/&/g, '\\u0026').replace(/=/g, '\\u003D'),
+  urlquery: (args) => queryEscape(sprint(args, false)),
+}
+
+class Exec {
+  out = ''
+  vars: [string, TV][] = []
+  constructor(
+    readonly defs: Map<string, Node[]>,
+    readonly root: TV,
+  ) {
+    this.vars.push(['$', root])
+  }
+
+  lookup(name: string): TV {
+    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]![0] === name) return this.vars[i]![1]
+    throw fail(`undefined variable: ${name}`)
+  }
+
+  field(v: TV, path: readonly string[]): TV {
+    let cur = v
+    for (const p of path) {
+      if (cur instanceof RObject) cur = cur.get(p) ?? MISSING
+      else if (cur === MISSING || cur === null) return MISSING
+      else throw fail(`can't evaluate field ${p} in type ${typeof cur}`)
+    }
+    return cur
+  }
+
+  arg(a: Arg, dot: TV): TV {
+    switch (a.k) {
+      case 'dot':
+        return dot
+      case 'lit':
+        return a.v
+      case 'field':
+        return this.field(dot, a.path)
+      case 'var':
+        return this.field(this.lookup(a.name), a.path)
+      case 'pipe':
+        return this.field(this.pipe(a.pipe, dot), a.path)
+      case 'fn':
+        return this.call(a.name, [], dot)
+    }
+  }
+
+  call(name: string, args: Arg[], dot: TV, final?: TV): TV {
+    if (name === 'and' || name === 'or') {
+      const all = final === undefined ? args : [...args, { k: 'lit', v: final } as Arg]
+      let v: TV = false
+      for (const a of all) {
+        v = this.arg(a, dot)
+        if (truth(v) !== (name === 'and')) return v
+      }
+      return v
+    }
+    const vals = args.map((a) => this.arg(a, dot))
+    if (final !== undefined) vals.push(final)
+    return FUNCS[name]!(vals)
+  }
+
+  pipe(p: Pipe, dot: TV): TV {
+    let v: TV | undefined
+    for (const cmd of p.cmds) {
+      const [head, ...rest] = cmd
+      if (head!.k === 'fn') v = this.call(head!.name, rest, dot, v)
+      else {
+        if (rest.length > 0 || v !== undefined) throw fail(`can't give argument to non-function ${show(this.arg(head!, dot))}`)
+        v = this.arg(head!, dot)
+      }
+    }
+    for (const name of p.decl) {
+      if (p.assign) {
+        let found = false
+        for (let i = this.vars.length - 1; i >= 0; i--) {
+          if (this.vars[i]![0] === name) {
+            this.vars[i]![1] = v!
+            found = true
+            break
+          }
+        }
+        if (!found) throw fail(`undefined variable: ${name}`)
+      } else this.vars.push([name, v!])
+    }
+    return v!
+  }
+
+  /** Runs nodes; returns 'break' / 'continue' when one escapes a range body. */
+  run(nodes: readonly Node[], dot: TV): 'break' | 'continue' | undefined {
+    const mark = this.vars.length
+    try {
+      for (const n of nodes) {
+        switch (n.k) {
+          case 'text':
+            this.out += n.v
+            break
+          case 'action': {
+            const v = this.pipe(n.pipe, dot)
+            if (n.pipe.decl.length === 0) this.out += show(v)
+            break
+          }
+          case 'if':
+          case 'with': {
+            const m = this.vars.length
+            const v = this.pipe(n.pipe, dot)
+            const r = truth(v) ? this.run(n.body, n.k === 'with' ? v : dot) : this.run(n.els, dot)
+            this.vars.length = m
+            if (r !== undefined) return r
+            break
+          }
+          case 'range': {
+            const m = this.vars.length
+            const v = this.pipe({ ...n.pipe, decl: [] }, dot)
+            this.vars.length = m
+            const items: [TV, TV][] = []
+            if (Array.isArray(v)) v.forEach((x, i) => items.push([new TNum(i), x]))
+            else if (v instanceof RObject) for (const [k, x] of v.entries()) items.push([k, x])
+            else if (v instanceof RSet) v.sortedValues().forEach((x, i) => items.push([new TNum(i), x]))
+            else if (v instanceof TNum && Number.isInteger(v.v)) for (let i = 0; i < v.v; i++) items.push([new TNum(i), new TNum(i)])
+            else if (v !== null && v !== MISSING) throw fail(`range can't iterate over ${show(v)}`)
+            if (items.length === 0) {
+              const r = this.run(n.els, dot)
+              if (r !== undefined) return r
+              break
+            }
+            for (const [k, x] of items) {
+              const d = n.pipe.decl
+              if (d.length === 1) this.vars.push([d[0]!, x])
+              else if (d.length === 2) this.vars.push([d[0]!, k], [d[1]!, x])
+              const r = this.run(n.body, x)
+              this.vars.length = m
+              if (r === 'break') break
+            }
+            break
+          }
+          case 'template': {
+            const body = this.defs.get(n.name)
+            if (body === undefined) throw fail(`no such template "${n.name}"`)
+            const sub = new Exec(this.defs, n.pipe === null ? null : this.pipe(n.pipe, dot))
+            sub.run(body, sub.root)
+            this.out += sub.out
+            break
+          }
+          case 'break':
+          case 'continue':
+            return n.k
+        }
+      }
+      return undefined
+    } finally {
+      this.vars.length = mark
+    }
+  }
+}
+
+/** Renders a Go text/template with the given variables. */
+export function renderTemplate(src: string, vars: RObject): string {
+  const p = new Parser(lex(src))
+  const [nodes] = p.list(true)
+  const ex = new Exec(p.defs, vars)
+  ex.run(nodes, vars)
+  return ex.out
+}
+
+export function register(reg: BuiltinRegistry): void {
+  reg.register({
+    name: 'strings.render_template',
+    args: [
+      { name: 'value', type: 'string', description: 'a templated string' },
+      { name: 'vars', type: 'object[string: any]', description: 'a mapping of template variable keys to values' },
+    ],
+    result: { name: 'result', type: 'string', description: 'rendered template with template variables injected' },
+    description:
+      'Renders a templated string with given template variables injected. For a given templated string and key/value mapping, values will be injected into the template where they are referenced by key.\n\tFor examples of templating syntax, see https://pkg.go.dev/text/template',
+    categories: ['strings'],
+    impl: ([t, v]) => renderTemplate(stringOperand(t!, 1), objectOperand(v!, 2)),
+  })
+}
