@@ -12,10 +12,10 @@ interface FakeRequest {
   status: string
   input: unknown
   reason: string | null
-  min_approvals: number
+  approval: { min_approvals: number } | null
   expires_at: string
   approvals: { approver: string; decision: string; comment: string | null }[]
-  posts: { channel: string; destination: string; url: string }[]
+  links: { approver: string; url: string }[]
 }
 
 /**
@@ -78,10 +78,10 @@ class FakeApi {
         status,
         input: body.input,
         reason: status === 'denied' ? 'nobody deploys there' : null,
-        min_approvals: 1,
+        approval: status === 'pending' ? { min_approvals: 1 } : null,
         expires_at: new Date(Date.now() + 3_600_000).toISOString(),
         approvals: [],
-        posts: [{ channel: 'web', destination: 'alice@example.com', url: `${this.url}/r/${id}?t=abc` }],
+        links: status === 'pending' ? [{ approver: 'alice@example.com', url: `${this.url}/r/${id}?t=abc` }] : [],
       }
       this.requests.set(id, r)
       return send(201, r)
@@ -146,7 +146,7 @@ describe('cli: request', () => {
     api.set(id, 'approved', { approver: 'alice@example.com', decision: 'approve' })
     const r = await run
     assert.equal(r.code, 0, r.stderr)
-    assert.match(r.stdout, new RegExp(`request ${id}: pending · 0 of 1 approvals · expires in (59m \\d+s|1h 0m)\\n`))
+    assert.match(r.stdout, new RegExp(`request ${id}: pending · 0 of 1 approval · expires in (59m \\d+s|1h 0m)\\n`))
     assert.ok(r.stdout.includes(`  approve at ${api.url}/r/${id}?t=abc  (for alice@example.com)\n`))
     assert.ok(r.stdout.endsWith(`request ${id}: approved\n`))
     assert.deepEqual(api.bodies.at(-1), { input: { resource: 'production', action: 'deploy' }, requester: 'ci@example.com', idempotency_key: 'k1' })
@@ -178,7 +178,7 @@ describe('cli: request', () => {
     api.set(id, 'approved', { approver: 'alice@example.com', decision: 'approve' })
     const r = await run
     assert.equal(r.code, 0)
-    assert.match(r.stdout, /\r\x1b\[2K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] pending · 0 of 1 approvals · expires in .* · waited \ds/)
+    assert.match(r.stdout, /\r\x1b\[2K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] pending · 0 of 1 approval · expires in .* · waited \ds/)
     assert.ok(r.stdout.endsWith(`\r\x1b[2Krequest ${id}: approved\n`))
   })
 

@@ -16,10 +16,10 @@ export interface ApiRequest {
   readonly status: string
   readonly reason?: string | null
   readonly expires_at?: string | null
-  readonly min_approvals?: number | null
+  readonly approval?: { readonly min_approvals?: number } | null
   readonly approvals?: readonly { readonly approver?: unknown; readonly decision?: string; readonly comment?: string | null }[]
-  readonly posts?: readonly { readonly channel?: string; readonly destination?: string; readonly url?: string | null }[]
-  readonly links?: readonly { readonly approver?: string; readonly url: string }[]
+  /** Signed approval links, when the server shows them to this caller. */
+  readonly links?: readonly { readonly approver?: string; readonly url: string; readonly expires_at?: string }[]
   readonly [key: string]: unknown
 }
 

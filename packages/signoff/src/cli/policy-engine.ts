@@ -1,3 +1,5 @@
+// The one place outside src/policy that uses the engine: `signoff eval` and `signoff test` are
+// tools for Rego itself, so they drive @signoff/rego directly (the brief for the CLI says so).
 import { isAbsolute, relative, resolve } from 'node:path'
 import { Engine, RegoError, RegoErrors } from '@signoff/rego'
 import { PolicySourceError, readPolicySources } from '../policy/index.js'

@@ -24,21 +24,17 @@ function approvalsSoFar(r: ApiRequest): number {
   return (r.approvals ?? []).filter((a) => a.decision === 'approve' || a.decision === 'approved').length
 }
 
-/** The approval links to print: the request's web posts (or `links`, if the API gives them). */
+/** The approval links to print (the API includes them when this caller may see them). */
 export function approvalLinks(r: ApiRequest): { approver: string | null; url: string }[] {
-  const out: { approver: string | null; url: string }[] = []
-  for (const l of r.links ?? []) if (typeof l.url === 'string') out.push({ approver: l.approver ?? null, url: l.url })
-  for (const p of r.posts ?? []) {
-    if (p.channel === 'web' && typeof p.url === 'string' && !out.some((o) => o.url === p.url)) out.push({ approver: p.destination ?? null, url: p.url })
-  }
-  return out
+  return (r.links ?? []).filter((l) => typeof l.url === 'string').map((l) => ({ approver: l.approver && l.approver !== '*' ? l.approver : null, url: l.url }))
 }
 
 /** One line describing where a request stands. */
 export function statusLine(r: ApiRequest, now: number): string {
   const parts = [r.status]
   if (r.status === 'pending') {
-    if (typeof r.min_approvals === 'number') parts.push(`${approvalsSoFar(r)} of ${r.min_approvals} approvals`)
+    const min = r.approval?.min_approvals
+    if (typeof min === 'number') parts.push(`${approvalsSoFar(r)} of ${min} approval${min === 1 ? '' : 's'}`)
     if (r.expires_at) parts.push(`expires in ${formatDuration(Date.parse(r.expires_at) - now)}`)
   } else if (r.reason) {
     parts.push(r.reason)
