@@ -19,8 +19,12 @@ export interface DataOverride {
  */
 export class EvalContext {
   readonly cache = new Map<RuleNode, Value | null>()
-  /** Per-call function result cache (`path|args`) for this context. */
-  readonly funcCache = new Map<string, Value | null>()
+  #funcCache: Map<string, Value | null> | undefined
+
+  /** Function results by `path(args)` for this context (created on first use). */
+  get funcCache(): Map<string, Value | null> {
+    return (this.#funcCache ??= new Map())
+  }
 
   constructor(
     readonly input: Value | undefined,

@@ -15,6 +15,8 @@ type K = () => boolean
 type KV = (v: Value) => boolean
 
 const NONE = null
+/** Marks a term that needs full evaluation (see Evaluator.#simple). */
+const COMPLEX: unique symbol = Symbol('complex')
 
 export interface EvaluatorOptions {
   readonly policy: CompiledPolicy
@@ -37,7 +39,7 @@ export class Evaluator {
   readonly #trailFrames: Frame[] = []
   readonly #trailSlots: number[] = []
   readonly #bctx: Omit<BuiltinContext, 'location'>
-  readonly #callCtx: { -readonly [K in keyof BuiltinContext]: BuiltinContext[K] }
+  #callCtx: { -readonly [K in keyof BuiltinContext]: BuiltinContext[K] } | undefined
   readonly #inProgress = new Set<RuleNode>()
 
   constructor(opts: EvaluatorOptions) {
@@ -45,7 +47,6 @@ export class Evaluator {
     this.#registry = opts.registry
     this.#data = opts.data
     this.#bctx = opts.builtins
-    this.#callCtx = { ...opts.builtins, location: undefined }
     this.#ctx = new EvalContext(opts.input, undefined, undefined)
   }
 
@@ -250,6 +251,11 @@ export class Evaluator {
       return this.#unify(c.args[0]!, c.args[1]!, frame, k)
     }
     if (t && t.kind === 'builtin' && t.name === 'print') return this.#print(c, frame, () => k())
+    if (t && t.kind === 'builtin' && c.args.length === t.arity) {
+      // Fast path: every argument is a plain value now (the common `input.x == "y"`).
+      const vals = this.#simpleArgs(c.args, frame)
+      if (vals !== COMPLEX) return vals === undefined ? false : this.#invoke(c, vals, frame, (r) => (r === false ? false : k()))
+    }
     if (t && t.arity >= 0 && c.args.length === t.arity + 1) {
       const out = c.args[t.arity]!
       return this.#evalArgs(c.args, t.arity, frame, (vals) => this.#invoke(c, vals, frame, (r) => this.#unifyValue(out, r, frame, k)))
@@ -349,8 +355,9 @@ export class Evaluator {
 
   /** One context per evaluation; only the caller's location changes between calls. */
   #builtinContext(loc: Location | undefined): BuiltinContext {
-    this.#callCtx.location = loc
-    return this.#callCtx
+    const ctx = (this.#callCtx ??= { ...this.#bctx, location: undefined })
+    ctx.location = loc
+    return ctx
   }
 
   #builtinFailed(b: Builtin, err: unknown, loc: Location): boolean {
@@ -454,8 +461,11 @@ export class Evaluator {
         if (v === undefined) throw new RegoError('rego_unsafe_var_error', `var ${t.name} is unsafe`, t.location)
         return k(v)
       }
-      case 'Ref':
+      case 'Ref': {
+        const v = this.#simple(t, frame)
+        if (v !== COMPLEX) return v === undefined ? false : k(v)
         return this.#evalRef(t, frame, k)
+      }
       case 'Array': {
         const c = constant(t)
         if (c !== undefined) return k(c)
@@ -578,6 +588,61 @@ export class Evaluator {
       }
     }
     return k(s)
+  }
+
+  /**
+   * The value of a term that needs no enumeration (a scalar, a bound variable, a ground ref into
+   * input or a local value, a constant literal), undefined if such a ref has no value, or COMPLEX.
+   */
+  #simple(t: Term, frame: Frame): Value | undefined | typeof COMPLEX {
+    switch (t.kind) {
+      case 'Scalar':
+        return t.value
+      case 'Var': {
+        if (t.slot !== undefined) {
+          const v = frame[t.slot]
+          return v === undefined ? COMPLEX : v
+        }
+        return t.name === 'input' ? this.#ctx.input : COMPLEX
+      }
+      case 'Ref': {
+        const h = t.head
+        if (h.kind !== 'Var') return COMPLEX
+        let v: Value | undefined
+        if (h.slot !== undefined) {
+          v = frame[h.slot]
+          if (v === undefined) return COMPLEX
+        } else if (h.name === 'input') v = this.#ctx.input
+        else return COMPLEX
+        for (const p of t.path) {
+          if (v === undefined) return undefined
+          let key: Value
+          if (p.kind === 'Scalar') key = p.value
+          else if (p.kind === 'Var' && p.slot !== undefined && frame[p.slot] !== undefined) key = frame[p.slot]!
+          else return COMPLEX
+          v = lookup(v, key)
+        }
+        return v
+      }
+      case 'Array':
+      case 'Object':
+      case 'Set':
+        return constant(t) ?? COMPLEX
+      default:
+        return COMPLEX
+    }
+  }
+
+  #simpleArgs(args: readonly Term[], frame: Frame): Value[] | undefined | typeof COMPLEX {
+    const vals: Value[] = new Array(args.length)
+    let missing = false
+    for (let i = 0; i < args.length; i++) {
+      const v = this.#simple(args[i]!, frame)
+      if (v === COMPLEX) return COMPLEX
+      if (v === undefined) missing = true
+      else vals[i] = v
+    }
+    return missing ? undefined : vals
   }
 
   // ---- references -----------------------------------------------------------------------------
@@ -1043,23 +1108,27 @@ export function lookup(v: Value, key: Value): Value | undefined {
   return undefined
 }
 
-/**
+/*
  * Objects the evaluator builds as containers for documents (packages, ref-head paths), as
- * opposed to values rules produce. Rules may add keys to containers, never inside values.
+ * opposed to values rules produce: rules may add keys to containers, never inside values.
  */
-const containers = new WeakSet<RObject | RSet>()
+/** A document container object (package, ref-head path): rules may add keys to it. */
+class ContainerObject extends RObject {}
+/** A set built by multi-value rules; sets from several rules at one path merge. */
+class ContainerSet extends RSet {}
 
-function container(): RObject {
-  const o = new RObject()
-  containers.add(o)
-  return o
+const containers = {
+  has(v: Value): boolean {
+    return v instanceof ContainerObject || v instanceof ContainerSet
+  },
 }
 
-/** A set built by multi-value rules; sets from several rules at one path merge. */
+function container(): RObject {
+  return new ContainerObject()
+}
+
 function partialSet(): RSet {
-  const s = new RSet()
-  containers.add(s)
-  return s
+  return new ContainerSet()
 }
 
 function insertSetElement(out: RObject, keys: readonly Value[], v: Value, loc: Location): void {
