@@ -7,6 +7,7 @@ import type { CompiledQuery, CompiledRule, RuleNode } from '../compiler/compiled
 import { formatValue } from '../value/format.js'
 import { RObject, RSet, equal, hashKey, type Value } from '../value/value.js'
 import { EvalContext, type DataOverride, type FunctionOverride } from './context.js'
+import { metadataChain, ruleMetadata } from './metadata.js'
 import { ruleIndex } from './rule-index.js'
 
 type Frame = (Value | undefined)[]
@@ -41,6 +42,8 @@ export class Evaluator {
   readonly #bctx: Omit<BuiltinContext, 'location'>
   #callCtx: { -readonly [K in keyof BuiltinContext]: BuiltinContext[K] } | undefined
   readonly #inProgress = new Set<RuleNode>()
+  /** Rules being evaluated, innermost last (for rego.metadata.*). */
+  readonly #rules: CompiledRule[] = []
 
   constructor(opts: EvaluatorOptions) {
     this.#policy = opts.policy
@@ -355,7 +358,14 @@ export class Evaluator {
 
   /** One context per evaluation; only the caller's location changes between calls. */
   #builtinContext(loc: Location | undefined): BuiltinContext {
-    const ctx = (this.#callCtx ??= { ...this.#bctx, location: undefined })
+    const ctx = (this.#callCtx ??= {
+      ...this.#bctx,
+      location: undefined,
+      metadata: {
+        rule: () => ruleMetadata(this.#rules[this.#rules.length - 1]),
+        chain: () => metadataChain(this.#rules[this.#rules.length - 1], this.#policy.rules, this.#policy.modules),
+      },
+    })
     ctx.location = loc
     return ctx
   }
@@ -403,18 +413,23 @@ export class Evaluator {
         let found = false
         const frame: Frame = new Array(x.slots)
         const rule = x
-        this.#unifyValues(rule.args, vals, 0, frame, () =>
-          this.#evalBody(rule.body, 0, frame, () =>
-            this.#evalTerm(rule.value, frame, (v) => {
-              if (result !== undefined && !equal(result, v)) {
-                throw new RegoError('eval_conflict_error', 'functions must not produce multiple outputs for same inputs', rule.rule.location)
-              }
-              result = v
-              found = true
-              return rule.constantValue
-            }),
-          ),
-        )
+        this.#rules.push(rule)
+        try {
+          this.#unifyValues(rule.args, vals, 0, frame, () =>
+            this.#evalBody(rule.body, 0, frame, () =>
+              this.#evalTerm(rule.value, frame, (v) => {
+                if (result !== undefined && !equal(result, v)) {
+                  throw new RegoError('eval_conflict_error', 'functions must not produce multiple outputs for same inputs', rule.rule.location)
+                }
+                result = v
+                found = true
+                return rule.constantValue
+              }),
+            ),
+          )
+        } finally {
+          this.#rules.pop()
+        }
         if (found) break
       }
     }
@@ -845,12 +860,17 @@ export class Evaluator {
         const out = partialSet()
         for (const r of this.#candidates(node)) {
           const frame: Frame = new Array(r.slots)
-          this.#evalBody(r.body, 0, frame, () =>
-            this.#evalTerm(r.key!, frame, (v) => {
-              out.add(v)
-              return false
-            }),
-          )
+          this.#rules.push(r)
+          try {
+            this.#evalBody(r.body, 0, frame, () =>
+              this.#evalTerm(r.key!, frame, (v) => {
+                out.add(v)
+                return false
+              }),
+            )
+          } finally {
+            this.#rules.pop()
+          }
         }
         return out
       }
@@ -907,16 +927,21 @@ export class Evaluator {
       let result: Value | undefined
       const rule = x
       const frame: Frame = new Array(rule.slots)
-      this.#evalBody(rule.body, 0, frame, () =>
-        this.#evalTerm(rule.value, frame, (v) => {
-          if (result !== undefined && !equal(result, v)) {
-            throw new RegoError('eval_conflict_error', 'complete rules must not produce multiple outputs', rule.rule.location)
-          }
-          result = v
-          // else chains stop at the first solution; a constant value cannot change either.
-          return rule.constantValue || r.else !== undefined || rule !== r
-        }),
-      )
+      this.#rules.push(rule)
+      try {
+        this.#evalBody(rule.body, 0, frame, () =>
+          this.#evalTerm(rule.value, frame, (v) => {
+            if (result !== undefined && !equal(result, v)) {
+              throw new RegoError('eval_conflict_error', 'complete rules must not produce multiple outputs', rule.rule.location)
+            }
+            result = v
+            // else chains stop at the first solution; a constant value cannot change either.
+            return rule.constantValue || r.else !== undefined || rule !== r
+          }),
+        )
+      } finally {
+        this.#rules.pop()
+      }
       if (result !== undefined) return result
     }
     return undefined
@@ -925,15 +950,20 @@ export class Evaluator {
   #evalObjectRule(r: CompiledRule, out: RObject): void {
     const frame: Frame = new Array(r.slots)
     const leaf = r.key ?? r.value
-    this.#evalBody(r.body, 0, frame, () =>
-      this.#evalArgs(r.dynamic, r.dynamic.length, frame, (keys) =>
-        this.#evalTerm(leaf, frame, (v) => {
-          if (r.key) insertSetElement(out, keys, v, r.rule.location)
-          else insertPath(out, keys, v, r.rule.location)
-          return false
-        }),
-      ),
-    )
+    this.#rules.push(r)
+    try {
+      this.#evalBody(r.body, 0, frame, () =>
+        this.#evalArgs(r.dynamic, r.dynamic.length, frame, (keys) =>
+          this.#evalTerm(leaf, frame, (v) => {
+            if (r.key) insertSetElement(out, keys, v, r.rule.location)
+            else insertPath(out, keys, v, r.rule.location)
+            return false
+          }),
+        ),
+      )
+    } finally {
+      this.#rules.pop()
+    }
   }
 
   // ---- unification ----------------------------------------------------------------------------

@@ -165,7 +165,7 @@ export class Parser {
       imports.push(this.#parseImport())
     }
     const metadata = this.#collectAnnotations()
-    for (const a of metadata.values()) if (a.scope === 'package' || a.scope === 'subpackages' || a.scope === 'document') annotations.push(a)
+    for (const a of metadata.values()) if (a.scope === 'package' || a.scope === 'subpackages') annotations.push(a)
     while (this.#tok.kind !== 'eof') {
       if (this.#tok.kind === 'ident' && this.#tok.text === 'import' && !this.#dotAfter()) {
         throw this.#error('imports must appear before rules')
