@@ -20,10 +20,22 @@ export class SafetyChecker {
     for (const e of body) exprVars(e, bodyVars, true)
     const safe = new Set(globals)
     const unsafe = new Map<Expr, Slots>()
+    // Occurrences per variable, to find wildcards local to one negated expression.
+    const uses = new Map<number, number>()
     for (const e of body) {
       const vs = new Set<number>()
       exprVars(e, vs, true)
-      for (const v of vs) if (!safe.has(v)) getOrInit(unsafe, e).add(v)
+      for (const v of vs) uses.set(v, (uses.get(v) ?? 0) + 1)
+    }
+    for (const e of body) {
+      const vs = new Set<number>()
+      exprVars(e, vs, true)
+      for (const v of vs) {
+        if (safe.has(v)) continue
+        // `not xs[_] == 3`: a wildcard used only inside a negation is quantified there.
+        if (e.negated && uses.get(v) === 1 && this.#isWildcard(v)) continue
+        getOrInit(unsafe, e).add(v)
+      }
     }
     const reordered: Expr[] = []
     const placed = new Set<Expr>()
@@ -65,6 +77,10 @@ export class SafetyChecker {
       return body
     }
     return reordered
+  }
+
+  #isWildcard(slot: number): boolean {
+    return this.slotNames[slot]?.startsWith('__local') ?? false
   }
 
   #name(slot: number): string {
