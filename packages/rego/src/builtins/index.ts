@@ -25,6 +25,7 @@ import { register as netLookup } from './net-lookup.js'
 import { register as runtime } from './runtime.js'
 import { register as providersAws } from './providers-aws.js'
 import { register as trace } from './trace.js'
+import { register as regoAst } from './rego-ast.js'
 
 export { BuiltinRegistry, BuiltinError, OperandError } from './builtin.js'
 export type { Builtin, BuiltinContext, BuiltinDecl, ArgDecl } from './builtin.js'
@@ -54,6 +55,7 @@ const FAMILIES: readonly Family[] = [
   runtime,
   providersAws,
   trace,
+  regoAst,
 ]
 
 /** A registry holding every built-in signoff ships. */
