@@ -74,6 +74,10 @@ test('timeouts raise an error, or return it with raise_error: false', () => {
   const r = send({ method: 'GET', url: `${server.url}/slow`, timeout: 200_000_000, raise_error: false })
   assert.equal(r.status_code, 0)
   assert.equal((r.error as Obj).code, 'eval_http_send_network_error')
+  // A string of digits is nanoseconds too; anything else must be a Go duration.
+  assert.throws(() => send({ method: 'GET', url: `${server.url}/slow`, timeout: '200000000' }), /request timed out/)
+  assert.throws(() => send({ method: 'GET', url: `${server.url}/json`, timeout: '5 seconds' }), /invalid timeout value "5 seconds": time: invalid duration "5 seconds"/)
+  assert.throws(() => send({ method: 'GET', url: `${server.url}/json`, timeout: {} }), /operand 1 'timeout' must be one of \{string, number\} but got object/)
 })
 
 test('connection errors read like Go url.Error', () => {

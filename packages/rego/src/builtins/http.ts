@@ -12,7 +12,7 @@ import { objectOperand } from './operands.js'
 import { runBlocking, type HttpAnswer, type HttpTask, type TaskFailure } from './http-worker.js'
 import { goMarshal } from './jwt-json.js'
 import { fromJS, toJSONText } from '../value/json.js'
-import { RObject, canonical, type Value } from '../value/value.js'
+import { RObject, canonical, isInteger, typeName, type Value } from '../value/value.js'
 
 const ALLOWED_KEYS = [
   'method',
@@ -142,12 +142,15 @@ function buildRequest(o: RObject, ctx: BuiltinContext): Request {
   let timeoutMs = DEFAULT_TIMEOUT_MS
   const t = o.getString('timeout')
   if (t !== undefined) {
-    if (typeof t === 'number' || typeof t === 'bigint') timeoutMs = Number(t) / 1e6
-    else if (typeof t === 'string') {
-      const d = parseDuration(t)
+    // A number, or a string of digits, is nanoseconds; other strings are Go durations ("5s").
+    if (typeof t === 'number' || typeof t === 'bigint') {
+      if (!isInteger(t)) throw new SendError(`invalid timeout number value ${toJSONText(t)}, must be int64`, false)
+      timeoutMs = Number(t) / 1e6
+    } else if (typeof t === 'string') {
+      const d = /^[+-]?\d+$/.test(t) ? Number(t) / 1e6 : parseDuration(t)
       if (d === undefined) throw new SendError(`invalid timeout value "${t}": time: invalid duration "${t}"`, false)
       timeoutMs = d
-    } else throw new SendError(`invalid timeout value ${toJSONText(t)}`, false)
+    } else throw new OperandError(`operand 1 'timeout' must be one of {string, number} but got ${typeName(t)}`)
   }
   if (timeoutMs <= 0) timeoutMs = 24 * 3600 * 1000 // Go: zero means no timeout
 
