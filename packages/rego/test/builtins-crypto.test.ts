@@ -104,6 +104,8 @@ test('parse_certificates accepts base64 of PEM and of DER; rejects bad input lik
   assert.deepEqual(viaDer, viaB64Pem)
   assert.throws(() => call('crypto.x509.parse_certificates', 'foobar'), /illegal base64 data at input byte 4/)
   assert.throws(() => call('crypto.x509.parse_certificates', 'YmFkc3RyaW5n'), /x509: malformed certificate/)
+  assert.throws(() => call('crypto.x509.parse_certificates', pem + fixture('leaf.key')), /PEM block type is 'PRIVATE KEY', expected CERTIFICATE/)
+  assert.deepEqual(call('crypto.x509.parse_certificates', ''), [])
 })
 
 test('parse_and_verify_certificates verifies root → intermediate → leaf', () => {

@@ -41,10 +41,10 @@ function malformed<T>(f: () => T, prefix: string): T {
 export function certsFromString(input: string): ParsedCert[] {
   const bytes = pemOrBase64(input)
   if (bytes.startsWith('-----BEGIN')) {
-    const ders = pemDecodeAll(bytes)
-      .filter((b) => b.type === 'CERTIFICATE')
-      .map((b) => b.bytes)
-    return malformed(() => ders.flatMap((d) => parseCertificates(d)), 'x509: malformed certificate: ')
+    const blocks = pemDecodeAll(bytes)
+    const other = blocks.find((b) => b.type !== 'CERTIFICATE')
+    if (other !== undefined) throw new BuiltinError(`PEM block type is '${other.type}', expected CERTIFICATE`)
+    return malformed(() => parseCertificates(Buffer.concat(blocks.map((b) => b.bytes))), 'x509: malformed certificate: ')
   }
   return malformed(() => parseCertificates(Buffer.from(bytes, 'latin1')), 'x509: malformed certificate: ')
 }
@@ -218,8 +218,8 @@ export function register(reg: BuiltinRegistry): void {
       'concatenated PEM blocks. The whole input of concatenated PEM blocks can optionally be Base64 encoded.',
     categories: crypto,
     impl([x]) {
-      const certs = certsFromString(stringOperand(x!, 1))
-      return certs.length === 0 ? null : certValue(certs)
+      // No certificates give an empty array (OPA marshals the slice it builds for URIStrings).
+      return certValue(certsFromString(stringOperand(x!, 1)))
     },
   })
 
