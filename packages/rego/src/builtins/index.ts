@@ -17,6 +17,7 @@ import { register as semver } from './semver.js'
 import { register as uuid } from './uuid.js'
 import { register as jsonSchema } from './json-schema.js'
 import { register as template } from './template.js'
+import { register as graphql } from './graphql.js'
 import { register as crypto } from './crypto.js'
 import { register as x509 } from './x509.js'
 import { register as jwt } from './jwt.js'
@@ -47,6 +48,7 @@ const FAMILIES: readonly Family[] = [
   uuid,
   jsonSchema,
   template,
+  graphql,
   crypto,
   x509,
   jwt,
