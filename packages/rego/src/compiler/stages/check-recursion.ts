@@ -1,7 +1,16 @@
-import { RegoError } from '../ast/errors.js'
-import type { Body, Expr, Term } from '../ast/nodes.js'
-import { hashKey, type Value } from '../value/value.js'
-import type { CompiledRule, RuleNode } from './compiled.js'
+import { RegoError } from '../../ast/errors.js'
+import type { Body, Expr, Term } from '../../ast/nodes.js'
+import { hashKey, type Value } from '../../value/value.js'
+import type { CompiledRule, RuleNode } from '../compiled.js'
+import type { CompileState, Stage } from '../stage.js'
+
+/** OPA's CheckRecursion. */
+export const checkRecursionStage: Stage = {
+  name: 'CheckRecursion',
+  run(state: CompileState): void {
+    if (state.root) checkRecursion(state.root, state.rules, state.errors)
+  },
+}
 
 /**
  * Reports rules that depend on themselves (Rego has no recursion):
