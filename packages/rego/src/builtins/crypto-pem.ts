@@ -113,8 +113,11 @@ export function base64UrlEncode(b: Uint8Array): string {
 
 /** A block as `pem.Decode` returns it. */
 export interface PemBlock {
+  /** The label: `CERTIFICATE`, `PRIVATE KEY`, … */
   readonly type: string
+  /** RFC 1421 headers (`Proc-Type: …`), rarely present. */
   readonly headers: ReadonlyMap<string, string>
+  /** The decoded DER bytes. */
   readonly bytes: Buffer
 }
 

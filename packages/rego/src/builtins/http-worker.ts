@@ -12,41 +12,56 @@ import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_thread
 /** An HTTP request as the worker performs it. */
 export interface HttpTask {
   readonly kind: 'http'
+  /** Upper-case HTTP method. */
   readonly method: string
   readonly url: string
+  /** Request headers as given by the policy. */
   readonly headers: Record<string, string>
+  /** The encoded body, if any. */
   readonly body?: Uint8Array
+  /** Whole-request deadline, redirects included. */
   readonly timeoutMs: number
+  /** Follow up to 10 redirects (Go's client policy); otherwise the 3xx is the answer. */
   readonly followRedirects: boolean
+  /** TLS settings for https URLs. */
   readonly tls: {
+    /** Trusted CAs (PEM); the system store when absent. */
     readonly ca?: string[]
+    /** Client certificate and key (PEM). */
     readonly cert?: string
     readonly key?: string
+    /** False for `tls_insecure_skip_verify`. */
     readonly rejectUnauthorized: boolean
+    /** SNI and verification name (`tls_server_name`). */
     readonly servername?: string
   }
 }
 
 export interface DnsTask {
   readonly kind: 'dns'
+  /** Host name to resolve (A and AAAA). */
   readonly name: string
   readonly timeoutMs: number
 }
 
 export interface HttpAnswer {
+  /** Status code and reason phrase as the server sent them. */
   readonly status: number
   readonly statusText: string
   /** Node's rawHeaders: name, value, name, value, … */
   readonly rawHeaders: string[]
+  /** The whole response body. */
   readonly body: Uint8Array
 }
 
 export interface DnsAnswer {
+  /** Every address the name resolves to, v4 and v6. */
   readonly addrs: string[]
 }
 
 /** A failure in the worker: `code` is Node's error code (ECONNREFUSED, ENOTFOUND, …) or TIMEOUT. */
 export interface TaskFailure {
+  /** Node's error message and code, and the peer it concerned when known. */
   readonly error: { readonly message: string; readonly code?: string; readonly host?: string; readonly port?: number }
 }
 

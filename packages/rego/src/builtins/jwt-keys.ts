@@ -21,13 +21,16 @@ import { pemDecode, toByteString } from './crypto-pem.js'
 export interface VerificationKey {
   /** `alg` of a JWK, `''` for keys from PEM. */
   readonly alg: string
+  /** `kid` of a JWK, `''` for keys from PEM. */
   readonly kid: string
+  /** A public (or private) key object, or the secret of an `oct` JWK. */
   readonly key: KeyObject | Buffer
 }
 
 export interface JwsAlgorithm {
   /** False when the signature does not verify; throws when the key is of the wrong type. */
   verify(key: KeyObject | Buffer, input: Buffer, sig: Buffer): boolean
+  /** The JWS signature of `input` (ECDSA as r || s). */
   sign(key: KeyObject | Buffer, input: Buffer): Buffer
 }
 

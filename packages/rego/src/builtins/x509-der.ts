@@ -11,9 +11,13 @@ export class DerError extends Error {
 export interface Der {
   /** 0 universal, 1 application, 2 context-specific, 3 private. */
   readonly cls: number
+  /** Whether the element holds other elements. */
   readonly constructed: boolean
+  /** Tag number within its class. */
   readonly tag: number
+  /** The whole element, header included. */
   readonly bytes: Buffer
+  /** The element's value. */
   readonly content: Buffer
 }
 
