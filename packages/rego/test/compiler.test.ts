@@ -16,7 +16,7 @@ test('stages run in order and can stop after a named stage', () => {
 })
 
 test('safety reorders a body so bindings come before their uses', () => {
-  const m = parseModule('s.rego', 'package s\np := y if {\n  y == x\n  x := input.a\n  y := x\n}\n')
+  const m = parseModule('s.rego', 'package s\np := y if {\n  y == x\n  x = input.a\n  y = x\n}\n')
   const policy = compileModules([m], defaultRegistry())
   const rule = policy.rules[0]!
   const order = rule.body.map((e) => e.location.row)
