@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig, type SignoffConfig } from '../src/config/index.js'
-import { PolicyHost } from '../src/policy/index.js'
+import type { PolicyHost } from '../src/policy/index.js'
 import { createServices, type CreateServicesOptions, type SignoffServices } from '../src/services/index.js'
 import type { Store } from '../src/store/index.js'
 
