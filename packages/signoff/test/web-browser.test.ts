@@ -22,7 +22,7 @@ const cspViolations: string[] = []
 
 before(async () => {
   app = Fastify()
-  await app.register(webRoutes, { context: { now: () => clock }, web: { backend, tokens } })
+  await app.register(webRoutes, { web: { backend, tokens } })
   await app.listen({ host: '127.0.0.1', port: 0 })
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })

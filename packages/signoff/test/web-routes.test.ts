@@ -12,7 +12,7 @@ let app: FastifyInstance
 
 before(async () => {
   app = Fastify()
-  await app.register(webRoutes, { context: { now: Date.now }, web: { backend, tokens } })
+  await app.register(webRoutes, { web: { backend, tokens } })
   await app.ready()
 })
 
@@ -108,5 +108,14 @@ describe('web routes: dashboard', () => {
   it('rejects oversized forms with 413', async () => {
     const res = await app.inject({ method: 'POST', url: '/ui/login', payload: `token=${'x'.repeat(20_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
     assert.equal(res.statusCode, 413)
+    assert.equal(res.headers['content-type'], 'text/html; charset=utf-8')
+    assert.match(res.body, /<h1>Too much text<\/h1>/)
+  })
+
+  it('answers a schema failure with a page', async () => {
+    const res = await app.inject({ url: `/r/r1?t=${'x'.repeat(5000)}` })
+    assert.equal(res.statusCode, 400)
+    assert.equal(res.headers['content-type'], 'text/html; charset=utf-8')
+    assert.match(res.body, /This request was not understood/)
   })
 })

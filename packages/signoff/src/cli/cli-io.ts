@@ -17,8 +17,9 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>
   readonly cwd: string
   /**
-   * Calls `handler` once when the user interrupts (Ctrl-C) and returns a function that removes
-   * it. Commands that wait use it to stop early; the others keep Ctrl-C's default.
+   * Calls `handler` once when the user interrupts (Ctrl-C, or SIGTERM) and returns a function
+   * that removes it. Commands that wait or serve use it to stop cleanly; the others keep the
+   * signals' default.
    */
   readonly onInterrupt?: (handler: () => void) => () => void
 }
@@ -32,8 +33,17 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     onInterrupt(handler) {
-      process.once('SIGINT', handler)
-      return () => void process.off('SIGINT', handler)
+      const once = (): void => {
+        off()
+        handler()
+      }
+      const off = (): void => {
+        process.off('SIGINT', once)
+        process.off('SIGTERM', once)
+      }
+      process.on('SIGINT', once)
+      process.on('SIGTERM', once)
+      return off
     },
   }
 }

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { ApprovalLinkFlow, DashboardFlow, PAGE_HEADERS, renderMessagePage, type SignedToken, type WebBackend, type WebResponse } from '../../channels/web/index.js'
 import type { AppContext } from '../app-context.js'
 
@@ -15,14 +15,15 @@ export interface WebRouteDeps {
 /** Options the app passes to the web routes plugin. */
 export interface WebRoutesOptions {
   /** The services, configuration and clock of the running app. */
-  readonly context: AppContext
-  /** The web channel's dependencies; built from {@link context} when left out. */
+  readonly context?: AppContext
+  /** The web channel's dependencies; taken from {@link context} when left out (tests pass fakes). */
   readonly web?: WebRouteDeps
 }
 
-/** The web dependencies from the app context (`undefined` until the context carries services). */
-function fromContext(_context: AppContext): WebRouteDeps | undefined {
-  return undefined
+/** The web dependencies of the running app. */
+function fromContext(context: AppContext): WebRouteDeps {
+  const { backend, tokens } = context.services.web
+  return { backend, tokens, secureCookies: context.config.public_url.startsWith('https:') }
 }
 
 type Form = Record<string, string>
@@ -108,8 +109,8 @@ const dashboardQuery = {
  * Content-Security-Policy; forms are `application/x-www-form-urlencoded`, parsed here only.
  */
 export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts) => {
-  const web = opts.web ?? fromContext(opts.context)
-  if (!web) return
+  const web = opts.web ?? (opts.context ? fromContext(opts.context) : undefined)
+  if (!web) throw new TypeError('webRoutes needs the app context or explicit web dependencies')
   const links = new ApprovalLinkFlow(web.tokens, web.backend)
   const dashboard = new DashboardFlow(web.tokens, web.backend, { secureCookies: web.secureCookies })
 
@@ -119,37 +120,50 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
     done(null, form)
   })
 
+  // Errors on these routes are pages too (the app's handler answers JSON for the API).
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
+    if (status === 500) req.log.error({ err }, 'web page failed')
+    const page =
+      status === 413
+        ? renderMessagePage(413, 'Too much text', 'The form was larger than this server accepts. Shorten the comment and try again.')
+        : status === 500
+          ? renderMessagePage(500, 'Something went wrong', 'The server could not show this page. Try again; the log has the details under this request id.')
+          : renderMessagePage(status, 'This request was not understood', err.message)
+    return send(reply, page)
+  })
+
   app.addHook('preHandler', async (req, reply) => {
     if (req.method === 'POST' && crossSite(req)) {
       return send(reply, renderMessagePage(403, 'This form was not accepted', 'The form was sent from another site.'))
     }
   })
 
-  app.get<{ Params: { id: string }; Querystring: { t?: string } }>('/r/:id', { schema: { params: idParams, querystring: linkQuery } }, async (req, reply) =>
+  app.get<{ Params: { id: string }; Querystring: { t?: string } }>('/r/:id', { schema: { params: idParams, querystring: linkQuery, hide: true } }, async (req, reply) =>
     send(reply, await links.open(req.params.id, req.query.t)),
   )
 
   for (const decision of ['approve', 'reject'] as const) {
-    app.post<{ Params: { id: string }; Body: Form }>(`/r/:id/${decision}`, { schema: { params: idParams, body: decisionForm } }, async (req, reply) =>
+    app.post<{ Params: { id: string }; Body: Form }>(`/r/:id/${decision}`, { schema: { params: idParams, body: decisionForm, hide: true } }, async (req, reply) =>
       send(reply, await links.submit(req.params.id, decision, req.body ?? {})),
     )
   }
 
-  app.get('/ui/login', { schema: { querystring: { type: 'object' } } }, async (req, reply) => send(reply, dashboard.loginPage(parseCookies(req.headers.cookie))))
+  app.get('/ui/login', { schema: { querystring: { type: 'object' }, hide: true } }, async (req, reply) => send(reply, dashboard.loginPage(parseCookies(req.headers.cookie))))
 
-  app.post<{ Body: Form }>('/ui/login', { schema: { body: loginForm } }, async (req, reply) =>
+  app.post<{ Body: Form }>('/ui/login', { schema: { body: loginForm, hide: true } }, async (req, reply) =>
     send(reply, await dashboard.login(parseCookies(req.headers.cookie), req.body ?? {})),
   )
 
-  app.post<{ Body: Form }>('/ui/logout', { schema: { body: loginForm } }, async (req, reply) =>
+  app.post<{ Body: Form }>('/ui/logout', { schema: { body: loginForm, hide: true } }, async (req, reply) =>
     send(reply, dashboard.logout(parseCookies(req.headers.cookie), req.body ?? {})),
   )
 
-  app.get<{ Querystring: Form }>('/ui', { schema: { querystring: dashboardQuery } }, async (req, reply) =>
+  app.get<{ Querystring: Form }>('/ui', { schema: { querystring: dashboardQuery, hide: true } }, async (req, reply) =>
     send(reply, await dashboard.dashboard(parseCookies(req.headers.cookie), req.query)),
   )
 
-  app.get<{ Params: { id: string } }>('/ui/requests/:id', { schema: { params: idParams } }, async (req, reply) =>
+  app.get<{ Params: { id: string } }>('/ui/requests/:id', { schema: { params: idParams, hide: true } }, async (req, reply) =>
     send(reply, await dashboard.requestPage(parseCookies(req.headers.cookie), req.params.id)),
   )
 }
