@@ -121,6 +121,9 @@ test('parse_and_verify_certificates verifies root → intermediate → leaf', ()
   assert.deepEqual(call('crypto.x509.parse_and_verify_certificates', fixture('leaf.pem') + fixture('inter.pem')), [false, []])
   assert.deepEqual(call('crypto.x509.parse_and_verify_certificates', fixture('root.pem')), [false, []])
   assert.deepEqual(call('crypto.x509.parse_and_verify_certificates', 'not base64!'), [false, []])
+  // Go's Verify refuses SHA-1 signatures (the chain is otherwise well-formed).
+  assert.equal((call('crypto.x509.parse_certificates', fixture('sha1-leaf.pem')) as Obj[])[0]!.SignatureAlgorithm, 9)
+  assert.deepEqual(call('crypto.x509.parse_and_verify_certificates', fixture('sha1-root.pem') + fixture('sha1-leaf.pem')), [false, []])
   // Before the certificates were issued.
   const early = context({ timeNs: 1_600_000_000_000_000_000n })
   assert.deepEqual(callCtx(early, 'crypto.x509.parse_and_verify_certificates', chain), [false, []])
@@ -132,6 +135,8 @@ test('parse_and_verify_certificates_with_options applies DNSName, CurrentTime an
   assert.equal(verify({ DNSName: 'svc.signoff.test' }), true)
   assert.equal(verify({ DNSName: 'x.apps.signoff.test' }), true)
   assert.equal(verify({ DNSName: 'other.test' }), false)
+  assert.equal(verify({ DNSName: '10.1.2.3' }), true)
+  assert.equal(verify({ DNSName: '10.1.2.4' }), false)
   assert.equal(verify({ KeyUsages: ['KeyUsageClientAuth'] }), true)
   assert.equal(verify({ KeyUsages: ['KeyUsageCodeSigning'] }), false)
   assert.equal(verify({ KeyUsages: ['KeyUsageAny'] }), true)

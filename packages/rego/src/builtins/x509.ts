@@ -81,13 +81,17 @@ function verifyChain(certs: readonly ParsedCert[], opts: VerifyOptions, now: Dat
   }
   const inPeriod = (c: ParsedCert): boolean => time >= c.notBefore && time <= c.notAfter
   if (!inPeriod(leaf)) return 'x509: certificate has expired or is not yet valid'
+  if (leaf.json.UnhandledCriticalExtensions !== null) return 'x509: unhandled critical extension'
   if (opts.dnsName !== undefined && opts.dnsName !== '') {
-    const host = opts.dnsName.toLowerCase()
-    const ok = leaf.dnsNames.some((n) => matchHostname(n.toLowerCase(), host))
+    const host = opts.dnsName.toLowerCase().replace(/\.$/, '')
+    const ips = (leaf.json.IPAddresses as string[] | null) ?? []
+    const ok = /^[\d.]+$|:/.test(host) ? ips.includes(host) : leaf.dnsNames.some((n) => matchHostname(n.toLowerCase(), host))
     if (!ok) return `x509: certificate is valid for ${leaf.dnsNames.join(', ')}, not ${opts.dnsName}`
   }
   const signedBy = (child: ParsedCert, parent: ParsedCert): boolean => {
     if (!child.rawIssuer.equals(parent.rawSubject)) return false
+    // Go refuses MD2/MD5/SHA-1 signatures and DSA (InsecureAlgorithmError, unimplemented).
+    if (!SECURE_SIGNATURES.has(child.json.SignatureAlgorithm as number)) return false
     try {
       return node(child).verify(node(parent).publicKey)
     } catch {
@@ -127,6 +131,9 @@ function verifyChain(certs: readonly ParsedCert[], opts: VerifyOptions, now: Dat
   }
   return chain
 }
+
+/** SHA256/384/512 with RSA, ECDSA or RSA-PSS, and Ed25519: what Go's Verify accepts. */
+const SECURE_SIGNATURES = new Set([4, 5, 6, 10, 11, 12, 13, 14, 15, 16])
 
 function caInvalid(c: ParsedCert, numBelow: number, _time: Date, inPeriod: (c: ParsedCert) => boolean): boolean {
   if (!inPeriod(c)) return true
@@ -188,7 +195,8 @@ function nowOf(ctx: BuiltinContext): Date {
   return new Date(Number(ctx.timeNs / 1000000n))
 }
 
-function parseAndVerify(input: string, opts: VerifyOptions, ctx: BuiltinContext): Value {
+/** OPA's order: unparsable certificates make the result invalid before the options are read. */
+function parseAndVerify(input: string, options: () => VerifyOptions, ctx: BuiltinContext): Value {
   const invalid = Object.freeze([false, Object.freeze([])]) as Value
   let certs: ParsedCert[]
   try {
@@ -196,7 +204,7 @@ function parseAndVerify(input: string, opts: VerifyOptions, ctx: BuiltinContext)
   } catch {
     return invalid
   }
-  const chain = verifyChain(certs, opts, nowOf(ctx))
+  const chain = verifyChain(certs, options(), nowOf(ctx))
   if (typeof chain === 'string') return invalid
   return Object.freeze([true, certValue(chain)])
 }
@@ -230,7 +238,7 @@ export function register(reg: BuiltinRegistry): void {
     description:
       'Returns one or more certificates from the given string containing PEM\nor base64 encoded DER certificates after verifying the supplied certificates form a complete\ncertificate chain back to a trusted root.\n\nThe first certificate is treated as the root and the last is treated as the leaf,\nwith all others being treated as intermediates.',
     categories: crypto,
-    impl: ([x], ctx) => parseAndVerify(stringOperand(x!, 1), {}, ctx),
+    impl: ([x], ctx) => parseAndVerify(stringOperand(x!, 1), () => ({}), ctx),
   })
 
   reg.register({
@@ -250,8 +258,8 @@ export function register(reg: BuiltinRegistry): void {
     categories: crypto,
     impl([x, o], ctx) {
       const input = stringOperand(x!, 1)
-      const opts = verifyOptions(objectOperand(o!, 2))
-      return parseAndVerify(input, opts, ctx)
+      const o2 = objectOperand(o!, 2)
+      return parseAndVerify(input, () => verifyOptions(o2), ctx)
     },
   })
 
