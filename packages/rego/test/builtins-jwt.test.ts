@@ -106,3 +106,25 @@ test('encode_sign_raw keeps the literal header and payload', () => {
   assert.throws(() => call('io.jwt.encode_sign_raw', '{"alg":"XX1"}', '{}', k), /unknown JWS algorithm: XX1/)
   assert.throws(() => call('io.jwt.encode_sign_raw', '', '{}', k), /cannot parse empty string/)
 })
+
+test('a matching kid selects the only key tried; JWK alg must match the token alg', () => {
+  const good = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const bad = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const set = (kidGood: string, kidBad: string, algGood = 'ES256'): string =>
+    JSON.stringify({ keys: [{ ...jwkOf(bad.publicKey), kid: kidBad }, { ...jwkOf(good.publicKey), kid: kidGood, alg: algGood }] })
+  const token = call('io.jwt.encode_sign', { alg: 'ES256', kid: 'a' }, { x: 1 }, jwkOf(good.privateKey)) as string
+  assert.equal(call('io.jwt.verify_es256', token, set('a', 'b')), true)
+  assert.equal(call('io.jwt.verify_es256', token, set('b', 'a')), false) // kid "a" names the wrong key
+  assert.equal(call('io.jwt.verify_es256', token, set('c', 'd')), true) // no kid match: any key
+  assert.equal(call('io.jwt.verify_es256', token, set('c', 'd', 'ES384')), false) // alg mismatch skips the key
+})
+
+test('crit headers: unknown critical parameters make the token unverified', () => {
+  const key = { kty: 'oct', k: Buffer.from('k').toString('base64url') }
+  const crit = call('io.jwt.encode_sign', { alg: 'HS256', crit: ['exp2'], exp2: 1 }, {}, key) as string
+  assert.deepEqual(call('io.jwt.decode_verify', crit, { secret: 'k' }), [false, {}, {}])
+  const known = call('io.jwt.encode_sign', { alg: 'HS256', crit: ['kid'], kid: 'x' }, {}, key) as string
+  assert.equal((call('io.jwt.decode_verify', known, { secret: 'k' }) as unknown[])[0], true)
+  const empty = call('io.jwt.encode_sign', { alg: 'HS256', crit: [] }, {}, key) as string
+  assert.throws(() => call('io.jwt.decode_verify', empty, { secret: 'k' }), /crit: must be a nonempty list/)
+})

@@ -84,15 +84,17 @@ function parseHeader(header: RObject): TokenHeader {
       case 'kid':
       case 'typ':
       case 'cty':
-        if (typeof v !== 'string') throw new BuiltinError(`invalid JWS ${key} header: not a string`)
+        if (typeof v !== 'string') throw new BuiltinError(`${key}: must be a string`)
         h[key] = v
         break
       case 'crit':
-        if (!Array.isArray(v)) throw new BuiltinError('invalid JWS crit header: not an array')
+        if (!Array.isArray(v)) throw new BuiltinError('crit: must be a list')
         for (const c of v) {
-          if (typeof c !== 'string') throw new BuiltinError('invalid JWS crit header: not a string')
+          if (typeof c !== 'string') throw new BuiltinError('crit: must be a list of strings')
           h.crit.add(c)
         }
+        // RFC 7515 4.1.11: an empty crit list is invalid.
+        if (h.crit.size === 0) throw new BuiltinError('crit: must be a nonempty list')
         break
       default:
         h.unknown.push(key)
@@ -156,26 +158,24 @@ function parseConstraints(o: RObject, ctx: BuiltinContext): Constraints {
   return c
 }
 
-/** Verifies against a key list as OPA does: a matching `kid` first, then every key with a compatible `alg`. */
-function verifyKeys(keys: readonly VerificationKey[], kid: string, alg: string, input: Buffer, sig: Buffer, tokenAlgCheck: boolean): boolean {
+/**
+ * Verifies against a key list as OPA does: only the key whose `kid` matches the token's, if there
+ * is one; else every key whose `alg` (when it has one) matches the token header's `alg`.
+ */
+function verifyKeys(keys: readonly VerificationKey[], h: TokenHeader, alg: string, input: Buffer, sig: Buffer): boolean {
   const attempt = (k: VerificationKey): boolean => {
     try {
       verifyWith(alg, k.key, input, sig)
       return true
-    } catch (e) {
-      if (e instanceof BuiltinError && e.message.startsWith('unknown JWS algorithm')) throw e
+    } catch {
       return false
     }
   }
-  if (kid !== '') {
-    const byKid = keys.find((k) => k.kid === kid)
+  if (h.kid !== '') {
+    const byKid = keys.find((k) => k.kid === h.kid)
     if (byKid !== undefined) return attempt(byKid)
   }
-  for (const k of keys) {
-    if (k.alg !== '' && tokenAlgCheck && k.alg !== alg) continue
-    if (attempt(k)) return true
-  }
-  return false
+  return keys.some((k) => (k.alg === '' || k.alg === h.alg) && attempt(k))
 }
 
 function decodeVerify(tokenV: Value, constraintsV: Value, ctx: BuiltinContext): Value {
@@ -195,7 +195,7 @@ function decodeVerify(tokenV: Value, constraintsV: Value, ctx: BuiltinContext): 
     const input = Buffer.from(token.header + '.' + token.payload, 'utf8')
     if (algorithm(h.alg) === undefined) throw new BuiltinError(`unknown JWS algorithm: ${h.alg}`)
     if (c.keys !== undefined) {
-      if (!verifyKeys(c.keys, h.kid, h.alg, input, sig, true)) return unverified
+      if (!verifyKeys(c.keys, h, h.alg, input, sig)) return unverified
     } else {
       try {
         verifyWith(h.alg, Buffer.from(c.secret, 'utf8'), input, sig)
@@ -262,23 +262,7 @@ function verifyAsymmetric(alg: string, tokenV: Value, keyV: Value): boolean {
   const header = decodeHeader(token)
   const h = parseHeader(header)
   const input = Buffer.from(token.header + '.' + token.payload, 'utf8')
-  const attempt = (k: VerificationKey): boolean => {
-    try {
-      verifyWith(alg, k.key, input, sig)
-      return true
-    } catch {
-      return false
-    }
-  }
-  if (h.kid !== '') {
-    const byKid = keys.find((k) => k.kid === h.kid)
-    if (byKid !== undefined) return attempt(byKid)
-  }
-  for (const k of keys) {
-    if (k.alg !== '' && k.alg !== h.alg) continue
-    if (attempt(k)) return true
-  }
-  return false
+  return verifyKeys(keys, h, alg, input, sig)
 }
 
 function verifyHMAC(hash: string, tokenV: Value, secretV: Value): boolean {
