@@ -133,7 +133,8 @@ export class OutboxWorker {
         const target = String(job.payload['channel'] ?? '')
         const colon = target.indexOf(':')
         const name = colon < 0 ? target : target.slice(0, colon)
-        const destination = colon < 0 ? target : target.slice(colon + 1)
+        const given = job.payload['destination']
+        const destination = typeof given === 'string' ? given : colon < 0 ? target : target.slice(colon + 1)
         const channel = this.#d.channels.get(name)
         if (!channel) throw new Error(`channel ${name} is not configured`)
         const post = await channel.post(destination, toChannelView(req))
