@@ -128,3 +128,11 @@ test('crit headers: unknown critical parameters make the token unverified', () =
   const empty = call('io.jwt.encode_sign', { alg: 'HS256', crit: [] }, {}, key) as string
   assert.throws(() => call('io.jwt.decode_verify', empty, { secret: 'k' }), /crit: must be a nonempty list/)
 })
+
+test('payload numbers stay exact; duplicate keys keep the last value', () => {
+  const b64 = (s: string): string => Buffer.from(s).toString('base64url')
+  const token = `${b64('{"alg":"HS256"}')}.${b64('{"n":12345678901234567890,"k":1,"k":2}')}.`
+  const [, payload] = call('io.jwt.decode', token) as [Obj, Obj]
+  assert.equal(payload.n, 12345678901234567890n)
+  assert.equal(payload.k, 2)
+})

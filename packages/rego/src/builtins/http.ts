@@ -11,6 +11,7 @@ import { BuiltinError, OperandError, type BuiltinContext, type BuiltinRegistry }
 import { objectOperand } from './operands.js'
 import { runBlocking, type HttpAnswer, type HttpTask, type TaskFailure } from './http-worker.js'
 import { goMarshal } from './jwt-json.js'
+import { goJSONParse } from './json-codec.js'
 import { fromJS, toJSONText } from '../value/json.js'
 import { RObject, canonical, isInteger, typeName, type Value } from '../value/value.js'
 
@@ -272,7 +273,7 @@ function toResult(req: Request, a: HttpAnswer): RObject {
   let body: Value = null
   const mt = mediaType(headers)
   try {
-    if (req.forceJSON || mt === 'application/json') body = fromJS(JSON.parse(text))
+    if (req.forceJSON || mt === 'application/json') body = goJSONParse(text)
     else if (req.forceYAML || mt === 'application/yaml' || mt === 'application/x-yaml') body = fromJS(parseYAML(text) ?? null)
   } catch {
     body = null // an undecodable body leaves "body" null, as in OPA

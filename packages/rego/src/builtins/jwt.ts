@@ -8,7 +8,7 @@ import { BuiltinError, type BuiltinContext, type BuiltinRegistry } from './built
 import { objectOperand, stringOperand } from './operands.js'
 import { base64UrlDecodeLenient, base64UrlEncode } from './crypto-pem.js'
 import { algorithm, keysFromCertOrJWK, signingKeyFromJWK, type VerificationKey } from './jwt-keys.js'
-import { fromJS } from '../value/json.js'
+import { goJSONParse, goJSONValid } from './json-codec.js'
 import { RObject, compareNumbers, type Value } from '../value/value.js'
 import { goMarshal } from './jwt-json.js'
 
@@ -41,13 +41,12 @@ function decodePart(part: string, what: string): Buffer {
 
 /** OPA's `extractJSONObject` (json.unmarshal, then an object check). */
 function jsonObject(text: string): RObject {
-  let v: unknown
+  let val: Value
   try {
-    v = JSON.parse(text)
+    val = goJSONParse(text) // exact integers, last duplicate key wins, Go's messages
   } catch (e) {
     throw new BuiltinError(`invalid JSON: ${(e as Error).message}`)
   }
-  const val = fromJS(v)
   if (!(val instanceof RObject)) throw new BuiltinError('decoded JSON type was not an Object')
   return val
 }
@@ -290,21 +289,13 @@ function headerAlg(headers: string): { alg: string; typ: string | undefined } {
   return { alg, typ: typeof obj.typ === 'string' ? obj.typ : undefined }
 }
 
-function isJSON(s: string): boolean {
-  try {
-    JSON.parse(s)
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** OPA's `commonBuiltinJWTEncodeSign`: the literal header and payload, base64url-encoded, signed. */
 function encodeSign(headers: string, payload: string, jwk: string): string {
   const { alg, typ } = headerAlg(headers)
   const a = algorithm(alg)
   if (a === undefined && alg !== 'none') throw new BuiltinError(`unknown JWS algorithm: ${alg}`)
-  if ((typ === undefined || typ === '' || typ === 'JWT') && !isJSON(payload)) {
+  if ((typ === undefined || typ === '' || typ === 'JWT') && !goJSONValid(payload)) {
     throw new BuiltinError('type is JWT but payload is not JSON')
   }
   const input = base64UrlEncode(Buffer.from(headers, 'utf8')) + '.' + base64UrlEncode(Buffer.from(payload, 'utf8'))
