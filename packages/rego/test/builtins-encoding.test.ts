@@ -26,6 +26,8 @@ describe('encoding built-ins', () => {
     assert.equal(call('base64url.decode', 'c3ViamVjdHM_X2Q='), 'subjects?_d')
     assert.equal(call('base64url.decode', 'c3ViamVjdHM_X2Q'), 'subjects?_d')
     assert.throws(() => call('base64url.decode', 'c3ViamVjdHM/X2Q='), { message: 'illegal base64 data at input byte 11' })
+    assert.throws(() => call('base64url.decode', 'abcde'), { message: 'illegal base64url string: abcde' })
+    assert.equal(call('base64url.decode', 'YQ'), 'a')
   })
 
   it('hex', () => {

@@ -186,9 +186,16 @@ export function register(reg: BuiltinRegistry): void {
     'base64url serialization of `x`',
     (s) => Buffer.from(s, 'utf8').toString('base64url'),
   )
-  strFn('base64url.decode', 'Deserializes the base64url encoded input string.', 'string to decode', 'base64url deserialization of `x`', (s) =>
-    goBase64Decode(s, URL, Buffer.byteLength(s) % 4 === 0).toString('utf8'),
-  )
+  // Missing padding is restored first, as RFC 7515 appendix C describes (OPA does the same).
+  strFn('base64url.decode', 'Deserializes the base64url encoded input string.', 'string to decode', 'base64url deserialization of `x`', (s) => {
+    let padded = s
+    if (!s.endsWith('=')) {
+      const rem = Buffer.byteLength(s) % 4
+      if (rem === 1) throw new BuiltinError(`illegal base64url string: ${s}`)
+      padded = s + '='.repeat((4 - rem) % 4)
+    }
+    return goBase64Decode(padded, URL, true).toString('utf8')
+  })
   strFn('hex.encode', 'Serializes the input string using hex-encoding.', 'string to encode', 'serialization of `x` using hex-encoding', (s) =>
     Buffer.from(s, 'utf8').toString('hex'),
   )

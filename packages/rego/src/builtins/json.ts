@@ -6,6 +6,7 @@ import { type BuiltinRegistry } from './builtin.js'
 import { objectOperand, operandError, operandTypeError, stringOperand } from './operands.js'
 import { goJSONMarshal, goJSONParse, goJSONValid } from './json-codec.js'
 import { jsonFilter, jsonPatch, jsonRemove } from './json-edit.js'
+import { goQuote } from './strings-util.js'
 
 const encoding = ['encoding'] as const
 
@@ -54,7 +55,7 @@ export function register(reg: BuiltinRegistry): void {
             explicitPretty = v
             break
           default:
-            throw operandError(2, `object contained unknown key ${k}`)
+            throw operandError(2, `object contained unknown key ${goQuote(k)}`)
         }
       }
       const pretty = explicitPretty ?? implicitPretty

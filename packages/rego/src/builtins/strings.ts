@@ -213,9 +213,9 @@ export function register(reg: BuiltinRegistry): void {
       const rs = isASCII(base) ? null : runes(base)
       const len = rs === null ? base.length : rs.length
       const start = Number(intOperand(o!, 2))
-      if (start >= len) return ''
-      if (start < 0) throw new BuiltinError('negative offset')
       const length = Number(intOperand(l!, 3))
+      if (start < 0) throw new BuiltinError('negative offset')
+      if (start >= len) return ''
       const end = length < 0 ? len : Math.min(len, start + length)
       return rs === null ? base.slice(start, end) : rs.slice(start, end).join('')
     },

@@ -4,7 +4,7 @@
  * strings, only the first document read; marshalling writes go-yaml's layout (sequences not
  * indented under their key, keys in go-yaml's natural order, floats as Go prints them).
  */
-import { parseAllDocuments, stringify, type ScalarTag, type Tags } from 'yaml'
+import { Document, parseAllDocuments, visit, type ScalarTag, type Tags } from 'yaml'
 import { BuiltinError, type BuiltinRegistry } from './builtin.js'
 import { stringOperand } from './operands.js'
 import { RObject, RSet, normalizeInt, type Value } from '../value/value.js'
@@ -134,11 +134,21 @@ export function goYAMLKeyLess(a: string, b: string): boolean {
   return ar.length < br.length
 }
 
+/** Plain scalars that go-yaml v2 would read as something other than a string. */
+const NON_STRING = [
+  /^(|~|null|Null|NULL)$/,
+  /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  /^[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*)$/,
+  /^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$/,
+  /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/,
+  /^([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$/,
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$/,
+  /^<<$/,
+]
+
 export function yamlMarshal(v: Value): string {
-  return stringify(toYAMLData(v), {
+  const doc = new Document(toYAMLData(v), {
     version: '1.1',
-    indentSeq: false,
-    lineWidth: 0,
     customTags: [goFloatTag],
     sortMapEntries: (a, b) => {
       const ka = String((a.key as { value?: unknown }).value ?? a.key)
@@ -146,6 +156,16 @@ export function yamlMarshal(v: Value): string {
       return goYAMLKeyLess(ka, kb) ? -1 : goYAMLKeyLess(kb, ka) ? 1 : 0
     },
   })
+  // go-yaml double-quotes strings that would read back as another type, and otherwise prefers
+  // plain, then single-quoted style.
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && !node.value.includes('\n') && NON_STRING.some((re) => re.test(node.value as string))) {
+        node.type = 'QUOTE_DOUBLE'
+      }
+    },
+  })
+  return doc.toString({ indentSeq: false, lineWidth: 0, singleQuote: true })
 }
 
 export function register(reg: BuiltinRegistry): void {
