@@ -13,6 +13,8 @@ export interface BuildAppOptions {
   readonly context: AppContext
   /** pino logger options, or `false` (tests). Defaults to JSON at the configured level with redaction. */
   readonly logger?: FastifyServerOptions['logger']
+  /** Where the default JSON logs go (stdout by default); tests capture them here. */
+  readonly logStream?: { write(line: string): void }
 }
 
 /** Paths whose values never reach the logs. */
@@ -36,6 +38,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logger:
       opts.logger ?? {
         level: context.config.log_level,
+        ...(opts.logStream ? { stream: opts.logStream } : {}),
         redact: { paths: REDACT, censor: '[redacted]' },
         serializers: {
           req: (r: { method: string; url: string; id: string }) => ({ method: r.method, url: redactUrl(r.url), id: r.id }),
@@ -53,6 +56,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.addHook('onResponse', async (_req, reply) => {
     context.services.metrics.inc('signoff_http_requests_total', { code: `${Math.floor(reply.statusCode / 100)}xx` })
   })
+  // The API speaks JSON only: anything else is 415, not a string body that fails the schema.
+  app.removeContentTypeParser('text/plain')
   installErrorHandling(app)
   const routes: RouteRecord[] = []
   app.addHook('onRoute', recordRoute(routes))
