@@ -5,7 +5,7 @@ import { buildApp } from '../src/http/index.js'
 import type { SignoffServices } from '../src/services/index.js'
 import type { Store } from '../src/store/index.js'
 import { DIALECTS } from './dialects.js'
-import { TestClock, richPolicy, tempDir, testServices } from './fixtures.js'
+import { richPolicy, tempDir, testServices, type TestClock } from './fixtures.js'
 
 const TOKENS = {
   ci: 'tok-requester-0000000000',
