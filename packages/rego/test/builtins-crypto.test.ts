@@ -181,8 +181,12 @@ test('parse_rsa_private_key returns a JWK; parse_private_keys returns Go key str
   assert.equal(jwk.e, 'AQAB')
   assert.deepEqual(Object.keys(jwk).sort(), ['d', 'dp', 'dq', 'e', 'kty', 'n', 'p', 'q', 'qi'])
   assert.throws(() => call('crypto.x509.parse_rsa_private_key', 'invalid'), /illegal base64/)
+  assert.deepEqual(call('crypto.x509.parse_rsa_private_key', fixture('leaf.key')), jwk) // PKCS #8 of the same key
+  assert.equal((call('crypto.x509.parse_rsa_private_key', fixture('ed.key')) as Obj).kty, 'OKP')
+  assert.throws(() => call('crypto.x509.parse_rsa_private_key', fixture('root.key')), /PEM block type is 'EC PRIVATE KEY', expected RSA PRIVATE KEY/)
+  assert.throws(() => call('crypto.x509.parse_rsa_private_key', Buffer.from('no pem').toString('base64')), /failed to parse PEM block containing the key/)
 
-  const keys = call('crypto.parse_private_keys', fixture('leaf.key') + fixture('root.key') + fixture('ed.key')) as Obj[]
+  const keys = call('crypto.parse_private_keys', fixture('leaf.key') + fixture('root.pem') + fixture('root.key') + fixture('ed.key')) as Obj[]
   assert.equal(keys.length, 3)
   assert.deepEqual(Object.keys(keys[0]!).sort(), ['D', 'E', 'N', 'Precomputed', 'Primes'])
   assert.deepEqual(Object.keys(keys[1]!).sort(), ['Curve', 'D', 'X', 'Y'])

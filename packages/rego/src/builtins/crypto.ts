@@ -5,12 +5,13 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { BuiltinError, type BuiltinRegistry } from './builtin.js'
 import { stringOperand } from './operands.js'
-import { base64Decode, pemDecodeAll, toByteString } from './crypto-pem.js'
+import { base64Decode, pemDecode, pemDecodeAll, toByteString } from './crypto-pem.js'
 import { privateKeyFromBlock, privateKeyJSON } from './crypto-keys.js'
 import { fromJS } from '../value/json.js'
 
 const S = 'string'
 const crypto = ['crypto'] as const
+const PRIVATE_KEY_BLOCKS = new Set(['RSA PRIVATE KEY', 'PRIVATE KEY', 'EC PRIVATE KEY'])
 
 /** PEM text as bytes: taken as is when it starts with `-----BEGIN`, else base64-decoded first. */
 export function pemOrBase64(input: string): string {
@@ -94,7 +95,8 @@ export function register(reg: BuiltinRegistry): void {
     impl([x]) {
       const input = stringOperand(x!, 1)
       if (input === '') return null
-      const blocks = pemDecodeAll(pemOrBase64(input))
+      // Blocks of other types (certificates, public keys) are skipped, as in OPA.
+      const blocks = pemDecodeAll(pemOrBase64(input)).filter((b) => PRIVATE_KEY_BLOCKS.has(b.type))
       return fromJS(blocks.map((b) => privateKeyJSON(privateKeyFromBlock(b))))
     },
   })
@@ -107,22 +109,13 @@ export function register(reg: BuiltinRegistry): void {
     categories: crypto,
     impl([x]) {
       const data = pemOrBase64(stringOperand(x!, 1))
-      const [block] = pemDecodeAll(data)
+      const [block] = pemDecode(data)
       if (block === undefined) throw new BuiltinError('failed to parse PEM block containing the key')
-      const key = privateKeyFromBlock(block)
-      if (key.asymmetricKeyType !== 'rsa') throw new BuiltinError('x509: failed to parse private key (not an RSA key)')
-      const jwk = key.export({ format: 'jwk' })
-      return fromJS({
-        kty: 'RSA',
-        n: jwk.n,
-        e: jwk.e,
-        d: jwk.d,
-        p: jwk.p,
-        q: jwk.q,
-        dp: jwk.dp,
-        dq: jwk.dq,
-        qi: jwk.qi,
-      })
+      if (block.type !== 'RSA PRIVATE KEY' && block.type !== 'PRIVATE KEY') {
+        throw new BuiltinError(`PEM block type is '${block.type}', expected RSA PRIVATE KEY`)
+      }
+      // PKCS #8 may hold any key type; its JWK is returned as is (OPA's jwk.New does the same).
+      return fromJS(privateKeyFromBlock(block).export({ format: 'jwk' }))
     },
   })
 }
