@@ -29,7 +29,6 @@ export const ERROR_CODES = {
     description: 'The policy failed to evaluate, or gave neither `allow` nor `decision`; never treated as an allow.',
   },
   SIGNOFF_POLICY_NOT_LOADED: { status: 503, description: 'No policy has loaded successfully yet.' },
-  SIGNOFF_NOT_READY: { status: 503, description: 'The server is starting or stopping (`/readyz`).' },
   SIGNOFF_CONFIG_INVALID: { status: 500, description: 'The configuration failed validation at start; the message names the key.' },
   SIGNOFF_INTERNAL: { status: 500, description: 'An unexpected fault; the log has the details under the request id.' },
 } as const satisfies Record<string, { status: number; description: string }>
