@@ -37,4 +37,15 @@ describe('json schema built-ins', () => {
       ],
     )
   })
+
+  it('keeps only the closest anyOf branch, after the anyOf error itself', () => {
+    const schema = { anyOf: [{ type: 'string' }, { type: 'object', required: ['a', 'b'] }, { type: 'object', required: ['a'] }] }
+    assert.deepEqual(js('json.match_schema', {}, schema), [
+      false,
+      [
+        { desc: 'Must validate at least one schema (anyOf)', error: '(root): Must validate at least one schema (anyOf)', field: '(root)', type: 'number_any_of' },
+        { desc: 'a is required', error: '(root): a is required', field: '(root)', type: 'required' },
+      ],
+    ])
+  })
 })

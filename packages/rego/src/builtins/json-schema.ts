@@ -176,6 +176,63 @@ function describe(e: ErrorObject, doc: unknown): { type: string; desc: string } 
   }
 }
 
+/** The order in which gojsonschema checks a node's keywords. */
+const KEYWORD_RANK = [
+  'type', 'anyOf', 'oneOf', 'allOf', 'not', 'dependencies', 'dependentRequired', 'if', 'false schema', 'const', 'enum',
+  'minItems', 'maxItems', 'uniqueItems', 'contains', 'additionalItems',
+  'maxProperties', 'minProperties', 'required', 'additionalProperties', 'propertyNames',
+  'minLength', 'maxLength', 'pattern', 'format', 'multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
+]
+const rank = (k: string): number => {
+  const i = KEYWORD_RANK.indexOf(k)
+  return i < 0 ? KEYWORD_RANK.length : i
+}
+
+/**
+ * gojsonschema's error list from ajv's: for `anyOf`/`oneOf` only the errors of the best-scoring
+ * branch are kept (fewest errors here); a node's own errors come before its children's, in
+ * gojsonschema's keyword order.
+ */
+function gojsonschemaOrder(errors: readonly ErrorObject[]): ErrorObject[] {
+  let kept = errors.slice()
+  for (const alt of errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
+    const prefix = alt.schemaPath + '/'
+    const branches = new Map<string, ErrorObject[]>()
+    for (const e of kept) {
+      if (!e.schemaPath.startsWith(prefix)) continue
+      const b = e.schemaPath.slice(prefix.length).split('/')[0]!
+      branches.set(b, [...(branches.get(b) ?? []), e])
+    }
+    const passed = alt.keyword === 'oneOf' && Array.isArray((alt.params as { passingSchemas?: unknown }).passingSchemas)
+    // gojsonschema scores a branch by the checks it passes: one that fails on its type scores lowest.
+    const cost = (list: ErrorObject[]): number => (list.some((e) => e.keyword === 'type' && e.instancePath === alt.instancePath) ? 1e6 : 0) + list.length
+    let best: ErrorObject[] = []
+    if (!passed) for (const list of branches.values()) if (best.length === 0 || cost(list) < cost(best)) best = list
+    kept = kept.filter((e) => !e.schemaPath.startsWith(prefix) || best.includes(e))
+  }
+  interface Tree {
+    own: ErrorObject[]
+    kids: Map<string, Tree>
+  }
+  const root: Tree = { own: [], kids: new Map() }
+  for (const e of kept) {
+    let t = root
+    for (const seg of e.instancePath.split('/').slice(1)) {
+      let k = t.kids.get(seg)
+      if (k === undefined) t.kids.set(seg, (k = { own: [], kids: new Map() }))
+      t = k
+    }
+    t.own.push(e)
+  }
+  const out: ErrorObject[] = []
+  const walk = (t: Tree): void => {
+    out.push(...t.own.map((e, i) => [e, i] as const).sort((a, b) => rank(a[0].keyword) - rank(b[0].keyword) || a[1] - b[1]).map(([e]) => e))
+    for (const k of t.kids.values()) walk(k)
+  }
+  walk(root)
+  return out
+}
+
 /** gojsonschema's field: `(root)` or the dotted path below it. */
 const fieldOf = (pointer: string): string =>
   pointer === '' ? '(root)' : pointer.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~')).join('.')
@@ -223,8 +280,7 @@ export function register(reg: BuiltinRegistry): void {
       const doc = typeof d === 'string' ? plain(goJSONParse(d)) : plain(d!)
       const validate = compileSchema(s!, 2)
       if (validate(doc)) return Object.freeze([true, Object.freeze([])])
-      const errors = (validate.errors ?? [])
-        .filter((e) => e.keyword !== 'if' || e.params.failingKeyword !== undefined)
+      const errors = gojsonschemaOrder((validate.errors ?? []).filter((e) => e.keyword !== 'if' || e.params.failingKeyword !== undefined))
         .map((e) => {
           const { type, desc } = describe(e, doc)
           const field = fieldOf(e.instancePath)
