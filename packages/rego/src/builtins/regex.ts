@@ -11,14 +11,13 @@ import type { Value } from '../value/value.js'
 type RE2 = ReturnType<RE2JS['re2']>
 
 const CACHE_LIMIT = 1000
-const cache = new Map<string, RE2>()
+const cache = new Map<string, RE2JS>()
 
-/** Compiles (or fetches) a pattern; a syntax error becomes a built-in error with Go's text. */
-export function compileRegex(pattern: string): RE2 {
+function compiled(pattern: string): RE2JS {
   let re = cache.get(pattern)
   if (re === undefined) {
     try {
-      re = RE2JS.compile(pattern).re2()
+      re = RE2JS.compile(pattern)
     } catch (e) {
       throw new BuiltinError((e as Error).message)
     }
@@ -26,6 +25,11 @@ export function compileRegex(pattern: string): RE2 {
     cache.set(pattern, re)
   }
   return re
+}
+
+/** Compiles (or fetches) a pattern; a syntax error becomes a built-in error with Go's text. */
+export function compileRegex(pattern: string): RE2 {
+  return compiled(pattern).re2()
 }
 
 const frozen = <T>(xs: T[]): readonly T[] => Object.freeze(xs)
@@ -257,7 +261,7 @@ export function register(reg: BuiltinRegistry): void {
       const pattern = stringOperand(p!, 2)
       const value = stringOperand(v!, 3)
       const re = compileRegex(pattern)
-      return regexReplaceAll(re, base, value, RE2JS.compile(pattern).namedGroups())
+      return regexReplaceAll(re, base, value, compiled(pattern).namedGroups())
     },
   })
 
