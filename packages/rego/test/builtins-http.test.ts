@@ -1,4 +1,7 @@
 import { after, before, test } from 'node:test'
+import { rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import assert from 'node:assert/strict'
 import { BuiltinRegistry, type BuiltinContext } from '../src/builtins/builtin.js'
 import { register } from '../src/builtins/http.js'
@@ -13,12 +16,14 @@ type Obj = Record<string, unknown>
 const reg = new BuiltinRegistry()
 register(reg)
 let server: TestServer
+const socket = join(tmpdir(), `signoff-http-${process.pid}.sock`)
 
 before(async () => {
-  server = await startTestServer({ key: fixture('leaf.key'), cert: fixture('leaf.pem') + fixture('inter.pem') })
+  server = await startTestServer({ key: fixture('leaf.key'), cert: fixture('leaf.pem') + fixture('inter.pem') }, socket)
 })
 after(async () => {
   await server.close()
+  rmSync(socket, { force: true })
   await stopNetworkWorker()
 })
 
@@ -133,4 +138,28 @@ test('Go durations', () => {
   assert.equal(parseDuration('250ms'), 250)
   assert.equal(parseDuration('5'), undefined)
   assert.equal(parseDuration('abc'), undefined)
+})
+
+test('stale cached responses are revalidated with their ETag', () => {
+  clearHttpSendCache()
+  const req = { method: 'GET', url: `${server.url}/etag`, cache: true }
+  const first = send(req)
+  const again = send(req) // max-age=0: stale at once, revalidated with If-None-Match
+  assert.deepEqual(again.body, first.body)
+  assert.equal(again.status_code, 200)
+  assert.ok(((again.headers as Obj)['x-revalidated'] as string[])[0], 'the 304 headers are merged in')
+})
+
+test('a Date in the future makes a response stale; uncacheable statuses are never reused', () => {
+  clearHttpSendCache()
+  const future = { method: 'GET', url: `${server.url}/future-date`, cache: true }
+  assert.notDeepEqual(send(future).body, send(future).body)
+  const ctx = netCtx()
+  const teapot = { method: 'GET', url: `${server.url}/teapot` }
+  assert.notEqual(send(teapot, ctx).raw_body, send(teapot, ctx).raw_body)
+})
+
+test('unix:// URLs go over a Unix domain socket', () => {
+  const r = send({ method: 'GET', url: `unix://localhost/json?socket=${encodeURIComponent(socket)}` })
+  assert.deepEqual(r.body, { hello: 'world', n: 1 })
 })

@@ -34,6 +34,31 @@ function handler(req, res) {
         res.setHeader('Content-Type', 'application/json')
         res.end(JSON.stringify({ method: req.method, headers: req.headers, body }))
         return
+      case '/etag':
+        count++
+        res.setHeader('ETag', '"v1"')
+        res.setHeader('Cache-Control', 'max-age=0')
+        res.setHeader('Content-Type', 'application/json')
+        if (req.headers['if-none-match'] === '"v1"') {
+          res.statusCode = 304
+          res.setHeader('X-Revalidated', String(count))
+          res.end()
+          return
+        }
+        res.end(JSON.stringify({ count }))
+        return
+      case '/future-date':
+        count++
+        res.setHeader('Date', new Date(Date.now() + 3600e3).toUTCString())
+        res.setHeader('Cache-Control', 'max-age=60')
+        res.setHeader('Content-Type', 'application/json')
+        res.end(JSON.stringify({ count }))
+        return
+      case '/teapot':
+        count++
+        res.statusCode = 418
+        res.end(String(count))
+        return
       case '/count':
         count++
         res.setHeader('Content-Type', 'application/json')
@@ -60,12 +85,17 @@ function handler(req, res) {
 }
 const servers = [http.createServer(handler)]
 if (workerData.tls) servers.push(https.createServer(workerData.tls, handler))
+if (workerData.socket) servers.push(http.createServer(handler))
 let pending = servers.length
 const ports = []
-servers.forEach((s, i) => s.listen(0, '127.0.0.1', () => {
-  ports[i] = s.address().port
-  if (--pending === 0) parentPort.postMessage(ports)
-}))
+servers.forEach((s, i) => {
+  const ready = () => {
+    ports[i] = typeof s.address() === 'string' ? 0 : s.address().port
+    if (--pending === 0) parentPort.postMessage(ports)
+  }
+  if (workerData.socket && i === servers.length - 1) s.listen(workerData.socket, ready)
+  else s.listen(0, '127.0.0.1', ready)
+})
 parentPort.on('message', (m) => { if (m === 'close') { servers.forEach((s) => s.close()); parentPort.close() } })
 `
 
@@ -75,8 +105,8 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-export async function startTestServer(tls?: { key: string; cert: string }): Promise<TestServer> {
-  const w = new Worker(SOURCE, { eval: true, workerData: { tls }, execArgv: [] })
+export async function startTestServer(tls?: { key: string; cert: string }, socket?: string): Promise<TestServer> {
+  const w = new Worker(SOURCE, { eval: true, workerData: { tls, socket }, execArgv: [] })
   const [ports] = (await once(w, 'message')) as [number[]]
   return {
     url: `http://127.0.0.1:${ports[0]}`,

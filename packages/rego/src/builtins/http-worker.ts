@@ -102,12 +102,19 @@ function request(task, url, method, body, redirects, deadline) {
   return new Promise((resolve, reject) => {
     let u
     try { u = new URL(url) } catch (e) { reject(Object.assign(new Error('invalid URL'), { code: 'EINVALIDURL' })); return }
+    // unix://localhost/path?socket=/run/x.sock: HTTP over a Unix domain socket.
+    let socketPath
+    if (u.protocol === 'unix:') {
+      socketPath = u.searchParams.get('socket') || ''
+      u = new URL('http://' + (u.host || 'localhost') + u.pathname)
+    }
     const secure = u.protocol === 'https:'
     if (!secure && u.protocol !== 'http:') {
       reject(Object.assign(new Error('unsupported protocol scheme "' + u.protocol.slice(0, -1) + '"'), { code: 'EPROTO_SCHEME' }))
       return
     }
     const opts = { method, headers: task.headers }
+    if (socketPath) opts.socketPath = socketPath
     if (secure) {
       if (task.tls.ca) opts.ca = task.tls.ca
       if (task.tls.cert) opts.cert = task.tls.cert

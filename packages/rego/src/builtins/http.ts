@@ -287,30 +287,52 @@ function toResult(req: Request, a: HttpAnswer): RObject {
   ])
 }
 
-/** Inter-query cache for `cache` / `force_cache` requests: key → response and expiry (ms since epoch). */
-const interQueryCache = new Map<string, { value: RObject; expires: number }>()
+/** A response kept across evaluations for `cache` / `force_cache` requests. */
+interface CacheEntry {
+  readonly value: RObject
+  /** Fresh until this time (ms since the epoch). */
+  readonly expires: number
+  /** Validators for revalidating a stale entry (`If-None-Match`, `If-Modified-Since`). */
+  readonly etag: string | undefined
+  readonly lastModified: string | undefined
+}
+const interQueryCache = new Map<string, CacheEntry>()
 const INTER_QUERY_MAX = 1000
 
 const CACHEABLE = new Set([200, 203, 204, 206, 300, 301, 404, 405, 410, 414, 501])
 
-/** When a response may be reused until, from Cache-Control / Expires (RFC 7234 freshness). */
-function freshUntil(a: HttpAnswer, now: number): number | undefined {
-  const headers = headerValue(a.rawHeaders)
-  const first = (name: string): string | undefined => {
-    const v = headers.getString(name)
-    return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined
-  }
-  const cc = (first('cache-control') ?? '').toLowerCase()
-  if (/(^|,)\s*(no-store|no-cache)\b/.test(cc)) return undefined
+function firstHeader(headers: RObject, name: string): string | undefined {
+  const v = headers.getString(name)
+  return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined
+}
+
+/**
+ * Until when a response is fresh (RFC 7234): `max-age` counted from the `Date` header, else
+ * `Expires`. A `Date` in the future (negative age) and `no-store` / `no-cache` make it stale.
+ */
+function freshUntil(headers: RObject, now: number): number {
+  const cc = (firstHeader(headers, 'cache-control') ?? '').toLowerCase()
+  if (/(^|,)\s*(no-store|no-cache)\b/.test(cc)) return 0
+  const date = Date.parse(firstHeader(headers, 'date') ?? '')
+  if (!Number.isNaN(date) && date > now) return 0
   const maxAge = /(^|,)\s*max-age\s*=\s*(\d+)/.exec(cc)
-  if (maxAge !== null) return now + Number(maxAge[2]) * 1000
-  const expires = first('expires')
-  if (expires !== undefined) {
-    const t = Date.parse(expires)
-    const date = Date.parse(first('date') ?? '')
-    if (!Number.isNaN(t)) return Number.isNaN(date) ? t : now + (t - date)
-  }
-  return undefined
+  if (maxAge !== null) return (Number.isNaN(date) ? now : date) + Number(maxAge[2]) * 1000
+  const expires = Date.parse(firstHeader(headers, 'expires') ?? '')
+  return Number.isNaN(expires) ? 0 : expires
+}
+
+function remember(key: string, entry: CacheEntry): void {
+  interQueryCache.delete(key)
+  if (interQueryCache.size >= INTER_QUERY_MAX) interQueryCache.delete(interQueryCache.keys().next().value!)
+  interQueryCache.set(key, entry)
+}
+
+/** A cached response with the headers of a `304 Not Modified` answer applied. */
+function refreshed(cached: RObject, notModified: HttpAnswer): RObject {
+  const headers = cached.getString('headers')
+  const merged = RObject.from(headers instanceof RObject ? headers.entries() : [])
+  for (const [k, v] of headerValue(notModified.rawHeaders).entries()) merged.set(k, v)
+  return RObject.from([...cached.entries()].map(([k, v]) => [k, k === 'headers' ? merged : v] as const))
 }
 
 function errorResult(e: SendError): RObject {
@@ -339,31 +361,45 @@ function send(o: RObject, ctx: BuiltinContext): RObject {
   if (hit instanceof RObject) return hit
 
   const now = Date.now()
+  let stale: CacheEntry | undefined
   if (req.cache) {
     const cached = interQueryCache.get(req.key)
     if (cached !== undefined && cached.expires > now) {
       ctx.evalCache.set(evalKey, cached.value)
       return cached.value
     }
-    interQueryCache.delete(req.key)
+    // A stale entry with validators is revalidated with a conditional request.
+    if (cached !== undefined && req.forceCacheSeconds === undefined && (cached.etag !== undefined || cached.lastModified !== undefined)) {
+      stale = cached
+    } else interQueryCache.delete(req.key)
   }
 
   if (!ctx.allowNet) throw new SendError('http.send is disabled', false)
+  let task = req.task
+  if (stale !== undefined) {
+    const conditional: Record<string, string> = { ...task.headers }
+    if (stale.etag !== undefined) conditional['If-None-Match'] = stale.etag
+    if (stale.lastModified !== undefined) conditional['If-Modified-Since'] = stale.lastModified
+    task = { ...task, headers: conditional }
+  }
   let answer: HttpAnswer | TaskFailure = { error: { message: 'not sent' } }
   for (let attempt = 0; attempt <= req.retries; attempt++) {
     if (attempt > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(1000, 100 * 2 ** (attempt - 1)))
-    answer = runBlocking(req.task, req.task.timeoutMs + 2000)
+    answer = runBlocking(task, task.timeoutMs + 2000)
     if (!('error' in answer)) break
   }
-  if ('error' in answer) throw new SendError(networkMessage(req.task, answer), answer.error.code !== 'EINVALIDURL')
-  const result = toResult(req, answer)
+  if ('error' in answer) throw new SendError(networkMessage(task, answer), answer.error.code !== 'EINVALIDURL')
+  const revalidated = stale !== undefined && answer.status === 304
+  const result = revalidated ? refreshed(stale!.value, answer) : toResult(req, answer)
+  // Only cacheable statuses are reused, within the query as across queries.
+  if (!revalidated && !CACHEABLE.has(answer.status)) return result
   ctx.evalCache.set(evalKey, result)
-  if (req.cache && CACHEABLE.has(answer.status)) {
-    const until = req.forceCacheSeconds !== undefined ? now + req.forceCacheSeconds * 1000 : freshUntil(answer, now)
-    if (until !== undefined && until > now) {
-      if (interQueryCache.size >= INTER_QUERY_MAX) interQueryCache.delete(interQueryCache.keys().next().value!)
-      interQueryCache.set(req.key, { value: result, expires: until })
-    }
+  if (req.cache) {
+    const headers = result.getString('headers') as RObject
+    const until = req.forceCacheSeconds !== undefined ? now + req.forceCacheSeconds * 1000 : freshUntil(headers, now)
+    const etag = firstHeader(headers, 'etag')
+    const lastModified = firstHeader(headers, 'last-modified')
+    if (until > now || etag !== undefined || lastModified !== undefined) remember(req.key, { value: result, expires: until, etag, lastModified })
   }
   return result
 }
