@@ -18,6 +18,8 @@ describe('sprintf', () => {
     assert.equal(sp('%x %q', 'hi', 'a"b\n'), '6869 "a\\"b\\n"')
     assert.equal(sp('%c %U', 65, 0x1f600), 'A U+1F600')
     assert.equal(sp('%*d|%[2]d', 4, 2), '   2|2')
+    assert.equal(sp('%T %T %T %T', 1, 'a', 1.5, 2n ** 70n), 'int string float64 *big.Int')
+    assert.equal(sp('%#v', 'a"b'), '"a\\"b"')
   })
 
   it('prints floats as Go does for %v and %g', () => {

@@ -351,6 +351,8 @@ function fmtBig(v: bigint, verb: string, f: Flags): string {
 }
 
 function printArg(a: GoArg, verb: string, f: Flags): string {
+  if (verb === 'T') return pad(GO_TYPE[a.t], f)
+  if (verb === 'v' && f.sharp && a.t === 'string') return pad(goQuote(a.v), f)
   let out: string | undefined
   switch (a.t) {
     case 'int':
