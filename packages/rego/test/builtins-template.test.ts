@@ -32,6 +32,8 @@ describe('strings.render_template (Go text/template)', () => {
     assert.equal(render('{{and .t .f}} {{or .f "dflt"}} {{not .t}}', { t: true, f: false }), 'false dflt false')
     assert.equal(render('{{html .s}} {{urlquery .s}}', { s: '<a&b>' }), '&lt;a&amp;b&gt; %3Ca%26b%3E')
     assert.equal(render('{{define "T"}}[{{.}}]{{end}}{{template "T" .v}}', { v: 'x' }), '[x]')
+    // Numbers arrive as json.Number, a string type: they compare with strings, not with integers.
+    assert.equal(render('{{if eq .n "5"}}yes{{end}} {{len .n}} {{index .m "nope"}}', { n: 5, m: {} }), 'yes 1 <no value>')
   })
 
   it('reports template errors', () => {
@@ -39,5 +41,6 @@ describe('strings.render_template (Go text/template)', () => {
     assert.throws(() => render('{{nofunc 1}}', {}), /function "nofunc" not defined/)
     assert.throws(() => render('{{if .a}}x', {}), /unexpected EOF/)
     assert.throws(() => render('x', 'notobject'), { message: 'operand 2 must be object but got string' })
+    assert.throws(() => render('{{if eq .n 5}}x{{end}}', { n: 5 }), /incompatible types for comparison/)
   })
 })

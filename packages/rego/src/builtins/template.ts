@@ -339,20 +339,27 @@ function show(v: TV, top = true): string {
 
 const num = (v: TV): number | undefined => (v instanceof TNum ? v.v : typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined)
 
+/** Numbers from the variables are json.Number, a Go string type: they compare as their text. */
+const asGo = (v: TV): TV => (typeof v === 'number' || typeof v === 'bigint' ? show(v) : v)
+
 function cmp(a: TV, b: TV): number {
-  const x = num(a)
-  const y = num(b)
-  if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : 0
-  if (typeof a === 'string' && typeof b === 'string') return compare(a, b)
-  throw fail('incompatible types for comparison')
+  const x = asGo(a)
+  const y = asGo(b)
+  if (x instanceof TNum && y instanceof TNum) return x.v < y.v ? -1 : x.v > y.v ? 1 : 0
+  if (typeof x === 'string' && typeof y === 'string') return compare(x, y)
+  throw fail('error calling compare: incompatible types for comparison')
 }
 
 const eq = (a: TV, b: TV): boolean => {
-  const x = num(a)
-  const y = num(b)
-  if (x !== undefined && y !== undefined) return x === y
-  if (a === MISSING || b === MISSING || a instanceof TNum || b instanceof TNum) return a === b
-  return equal(a, b)
+  const x = asGo(a)
+  const y = asGo(b)
+  if (x instanceof TNum && y instanceof TNum) return x.v === y.v
+  if (x instanceof TNum || y instanceof TNum) {
+    if (x === null || y === null || x === MISSING || y === MISSING) return false
+    throw fail('error calling eq: incompatible types for comparison')
+  }
+  if (x === MISSING || y === MISSING) return x === y
+  return equal(x, y)
 }
 
 function sprint(args: TV[], ln: boolean): string {
@@ -368,7 +375,7 @@ function sprint(args: TV[], ln: boolean): string {
 const toValue = (v: TV): Value => (v instanceof TNum ? v.v : v === MISSING ? null : v)
 
 function index(v: TV, k: TV): TV {
-  if (v instanceof RObject) return v.get(toValue(k)) ?? MISSING
+  if (v instanceof RObject) return v.get(toValue(k)) ?? null
   if (Array.isArray(v) || typeof v === 'string') {
     const i = num(k)
     if (i === undefined || !Number.isInteger(i) || i < 0 || i >= v.length) throw fail(`error calling index: index out of range: ${show(k)}`)
@@ -380,7 +387,7 @@ function index(v: TV, k: TV): TV {
 const FUNCS: Record<string, (args: TV[]) => TV> = {
   not: ([a]) => !truth(a!),
   len: ([a]) => {
-    if (typeof a === 'string') return new TNum(Buffer.byteLength(a))
+    if (typeof a === 'string' || typeof a === 'number' || typeof a === 'bigint') return new TNum(Buffer.byteLength(show(a)))
     if (Array.isArray(a)) return new TNum(a.length)
     if (a instanceof RObject || a instanceof RSet) return new TNum(a.size)
     throw fail(`error calling len: len of type ${typeof a}`)
