@@ -9,8 +9,8 @@ import { objectOperand, stringOperand } from './operands.js'
 import { base64UrlDecodeLenient, base64UrlEncode } from './crypto-pem.js'
 import { algorithm, keysFromCertOrJWK, signingKeyFromJWK, type VerificationKey } from './jwt-keys.js'
 import { goJSONParse, goJSONValid } from './json-codec.js'
-import { RObject, compareNumbers, type Value } from '../value/value.js'
 import { goMarshal } from './jwt-json.js'
+import { RObject, compareNumbers, type Value } from '../value/value.js'
 
 const S = 'string'
 const tokens = ['tokens'] as const
@@ -104,12 +104,14 @@ function parseHeader(header: RObject): TokenHeader {
 
 const headerValid = (h: TokenHeader): boolean => h.alg !== '' && !h.unknown.some((u) => h.crit.has(u))
 
-/** One JWS algorithm: verify with a key (throws on a wrong key type) and sign. */
+/** Hash of the HS* algorithms by their bit size. */
 const HASHES: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' }
 
+/** The signature did not verify (as opposed to an error: unknown algorithm, wrong key type). */
 class NotVerified extends Error {}
 
-function verifyWith(alg: string, key: VerificationKey['key'] | Buffer, input: Buffer, sig: Buffer): void {
+/** Verifies a JWS signature with one key; throws {@link NotVerified} or an error. */
+function verifyWith(alg: string, key: VerificationKey['key'], input: Buffer, sig: Buffer): void {
   const a = algorithm(alg)
   if (a === undefined) throw new BuiltinError(`unknown JWS algorithm: ${alg}`)
   if (!a.verify(key, input, sig)) throw new NotVerified()
