@@ -1,4 +1,4 @@
-import type { Value } from '../value/value.js'
+import { RObject, hashKey, type Value } from '../value/value.js'
 import type { RuleNode } from '../compiler/compiled.js'
 
 /** Replacement for a function or built-in under `with`: another function, or a constant value. */
@@ -31,4 +31,33 @@ export class EvalContext {
     readonly data: DataOverride | undefined,
     readonly functions: ReadonlyMap<string, FunctionOverride> | undefined,
   ) {}
+}
+
+/** A copy of `base` with `path` set to `v`, creating objects along the way. */
+export function patchValue(base: Value | undefined, path: readonly Value[], v: Value): Value {
+  if (path.length === 0) return v
+  const out = new RObject()
+  if (base instanceof RObject) for (const [k, x] of base.unorderedEntries()) out.set(k, x)
+  const head = path[0]!
+  out.set(head, patchValue(base instanceof RObject ? base.get(head) : undefined, path.slice(1), v))
+  return out
+}
+
+export function overrideData(cur: DataOverride | undefined, path: readonly Value[], v: Value): DataOverride {
+  const root: DataOverride = cloneOverride(cur)
+  let n = root
+  for (const p of path) {
+    const h = hashKey(p)
+    let c = n.children.get(h)
+    c = cloneOverride(c)
+    n.children.set(h, c)
+    n = c
+  }
+  n.value = v
+  n.children.clear()
+  return root
+}
+
+function cloneOverride(o: DataOverride | undefined): DataOverride {
+  return { value: o?.value, children: new Map(o?.children ?? []) }
 }

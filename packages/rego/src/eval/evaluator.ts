@@ -6,7 +6,9 @@ import type { CompiledPolicy } from '../compiler/compiler.js'
 import type { CompiledQuery, CompiledRule, RuleNode } from '../compiler/compiled.js'
 import { formatValue } from '../value/format.js'
 import { RObject, RSet, equal, hashKey, type Value } from '../value/value.js'
-import { EvalContext, type DataOverride, type FunctionOverride } from './context.js'
+import { EvalContext, overrideData, patchValue, type DataOverride, type FunctionOverride } from './context.js'
+import { container, containers, insertPath, insertSetElement, mergeObjects, partialSet, unionSets } from './documents.js'
+import { constant, lookup, storageLookup } from './lookup.js'
 import { metadataChain, ruleMetadata } from './metadata.js'
 import { ruleIndex } from './rule-index.js'
 
@@ -73,7 +75,7 @@ export class Evaluator {
   document(path: readonly Value[]): Value | undefined {
     let result: Value | undefined
     const terms: Term[] = path.map((p) => ({ kind: 'Scalar', value: p as string, location: LOC }))
-    this.#evalData(this.#policy.root, this.#data, this.#ctx.data, [], terms, 0, [], (v) => {
+    this.#evalData(this.#policy.root, this.#data, this.#ctx.data, terms, 0, [], (v) => {
       result = v
       return true
     })
@@ -468,7 +470,7 @@ export class Evaluator {
         if (t.slot === undefined) {
           if (t.name === 'input') return this.#ctx.input === undefined ? false : k(this.#ctx.input)
           if (t.name === 'data') {
-            return this.#evalData(this.#policy.root, this.#data, this.#ctx.data, [], [], 0, frame, k)
+            return this.#evalData(this.#policy.root, this.#data, this.#ctx.data, [], 0, frame, k)
           }
           throw new RegoError('eval_internal_error', `unresolved variable ${t.name}`, t.location)
         }
@@ -670,7 +672,7 @@ export class Evaluator {
           const inp = this.#ctx.input
           return inp === undefined ? false : this.#walk(inp, r.path, 0, frame, k)
         }
-        if (h.name === 'data') return this.#evalData(this.#policy.root, this.#data, this.#ctx.data, [], r.path, 0, frame, k)
+        if (h.name === 'data') return this.#evalData(this.#policy.root, this.#data, this.#ctx.data, r.path, 0, frame, k)
       }
       const v = h.slot === undefined ? undefined : frame[h.slot]
       if (v === undefined) throw new RegoError('rego_unsafe_var_error', `var ${h.name} is unsafe`, h.location)
@@ -754,7 +756,6 @@ export class Evaluator {
     node: RuleNode | undefined,
     base: Value | undefined,
     ov: DataOverride | undefined,
-    at: readonly Value[],
     path: readonly Term[],
     i: number,
     frame: Frame,
@@ -779,7 +780,7 @@ export class Evaluator {
       const co = ov?.children.get(h)
       if (!child && cb === undefined && !co) return false
       if (!child && !co) return this.#walk(cb!, path, i + 1, frame, k, true)
-      return this.#evalData(child, cb, co, at, path, i + 1, frame, k)
+      return this.#evalData(child, cb, co, path, i + 1, frame, k)
     }
     if (p.kind === 'Scalar') return step(p.value)
     if (this.#isGround(p, frame)) return this.#evalTerm(p, frame, step)
@@ -1064,186 +1065,4 @@ function isPattern(t: Term): boolean {
 
 function compareKeys(a: Value, b: Value): number {
   return typeof a === 'string' && typeof b === 'string' ? (a < b ? -1 : a > b ? 1 : 0) : hashKey(a) < hashKey(b) ? -1 : 1
-}
-
-const constants = new WeakMap<Term, Value | null>()
-
-/**
- * The value of a composite literal with no variables, refs or calls (`roles := [{…}, …]`),
- * built once and shared: values are immutable once built.
- */
-function constant(t: Term): Value | undefined {
-  let v = constants.get(t)
-  if (v === undefined) {
-    v = literal(t) ?? null
-    constants.set(t, v)
-  }
-  return v ?? undefined
-}
-
-function literal(t: Term): Value | undefined {
-  switch (t.kind) {
-    case 'Scalar':
-      return t.value
-    case 'Array': {
-      const out: Value[] = []
-      for (const x of t.items) {
-        const v = literal(x)
-        if (v === undefined) return undefined
-        out.push(v)
-      }
-      return Object.freeze(out)
-    }
-    case 'Set': {
-      const out = new RSet()
-      for (const x of t.items) {
-        const v = literal(x)
-        if (v === undefined) return undefined
-        out.add(v)
-      }
-      return out
-    }
-    case 'Object': {
-      const out = new RObject()
-      for (const [kt, vt] of t.entries) {
-        const k = literal(kt)
-        const v = literal(vt)
-        if (k === undefined || v === undefined) return undefined
-        const prev = out.get(k)
-        if (prev !== undefined && !equal(prev, v)) return undefined // evaluated normally, raising the conflict
-        out.set(k, v)
-      }
-      return out
-    }
-    default:
-      return undefined
-  }
-}
-
-/** Base documents are stored under string paths, so `data.x[2]` also finds the key "2". */
-function storageLookup(v: Value, key: Value): Value | undefined {
-  const c = lookup(v, key)
-  if (c === undefined && v instanceof RObject && (typeof key === 'number' || typeof key === 'bigint')) return v.get(String(key))
-  return c
-}
-
-/** `v[key]` for arrays (integer index), objects and sets (membership). */
-export function lookup(v: Value, key: Value): Value | undefined {
-  if (v instanceof RObject) return typeof key === 'string' ? v.getString(key) : v.get(key)
-  if (Array.isArray(v)) {
-    if (typeof key === 'number') return Number.isInteger(key) && key >= 0 ? v[key] : undefined
-    return undefined
-  }
-  if (v instanceof RSet) return v.has(key) ? key : undefined
-  return undefined
-}
-
-/*
- * Objects the evaluator builds as containers for documents (packages, ref-head paths), as
- * opposed to values rules produce: rules may add keys to containers, never inside values.
- */
-/** A document container object (package, ref-head path): rules may add keys to it. */
-class ContainerObject extends RObject {}
-/** A set built by multi-value rules; sets from several rules at one path merge. */
-class ContainerSet extends RSet {}
-
-const containers = {
-  has(v: Value): boolean {
-    return v instanceof ContainerObject || v instanceof ContainerSet
-  },
-}
-
-function container(): RObject {
-  return new ContainerObject()
-}
-
-function partialSet(): RSet {
-  return new ContainerSet()
-}
-
-function insertSetElement(out: RObject, keys: readonly Value[], v: Value, loc: Location): void {
-  let o = out
-  for (let i = 0; i < keys.length - 1; i++) {
-    const next = o.get(keys[i]!)
-    if (next === undefined) {
-      const n = container()
-      o.set(keys[i]!, n)
-      o = n
-    } else if (next instanceof RObject && containers.has(next)) o = next
-    else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
-  }
-  const last = keys[keys.length - 1]!
-  let set = o.get(last)
-  if (set === undefined) {
-    set = partialSet()
-    o.set(last, set)
-  } else if (!(set instanceof RSet && containers.has(set))) throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
-  ;(set as RSet).add(v)
-}
-
-function insertPath(out: RObject, keys: readonly Value[], v: Value, loc: Location): void {
-  let o = out
-  for (let i = 0; i < keys.length - 1; i++) {
-    const next = o.get(keys[i]!)
-    if (next === undefined) {
-      const n = container()
-      o.set(keys[i]!, n)
-      o = n
-    } else if (next instanceof RObject && containers.has(next)) o = next
-    else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
-  }
-  const last = keys[keys.length - 1]!
-  const prev = o.get(last)
-  if (prev !== undefined && !equal(prev, v)) throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
-  o.set(last, v)
-}
-
-function unionSets(a: RSet, b: RSet): RSet {
-  const out = partialSet()
-  for (const x of a.unorderedValues()) out.add(x)
-  for (const x of b.unorderedValues()) out.add(x)
-  return out
-}
-
-/** Merges two document containers; a key defined by both must itself be a container in both. */
-function mergeObjects(a: RObject, b: RObject, loc: Location): RObject {
-  const out = container()
-  for (const [k, v] of a.unorderedEntries()) out.set(k, v)
-  for (const [k, v] of b.unorderedEntries()) {
-    const prev = out.get(k)
-    if (prev === undefined || equal(prev, v)) out.set(k, v)
-    else if (prev instanceof RObject && v instanceof RObject && containers.has(prev) && containers.has(v)) out.set(k, mergeObjects(prev, v, loc))
-    else if (prev instanceof RSet && v instanceof RSet && containers.has(prev) && containers.has(v)) out.set(k, unionSets(prev, v))
-    else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
-  }
-  return out
-}
-
-/** A copy of `base` with `path` set to `v`, creating objects along the way. */
-function patchValue(base: Value | undefined, path: readonly Value[], v: Value): Value {
-  if (path.length === 0) return v
-  const out = new RObject()
-  if (base instanceof RObject) for (const [k, x] of base.unorderedEntries()) out.set(k, x)
-  const head = path[0]!
-  out.set(head, patchValue(base instanceof RObject ? base.get(head) : undefined, path.slice(1), v))
-  return out
-}
-
-function overrideData(cur: DataOverride | undefined, path: readonly Value[], v: Value): DataOverride {
-  const root: DataOverride = cloneOverride(cur)
-  let n = root
-  for (const p of path) {
-    const h = hashKey(p)
-    let c = n.children.get(h)
-    c = cloneOverride(c)
-    n.children.set(h, c)
-    n = c
-  }
-  n.value = v
-  n.children.clear()
-  return root
-}
-
-function cloneOverride(o: DataOverride | undefined): DataOverride {
-  return { value: o?.value, children: new Map(o?.children ?? []) }
 }

@@ -1,0 +1,84 @@
+import { RegoError } from '../ast/errors.js'
+import type { Location } from '../ast/location.js'
+import { RObject, RSet, equal, type Value } from '../value/value.js'
+
+/*
+ * Objects the evaluator builds as containers for documents (packages, ref-head paths), as
+ * opposed to values rules produce: rules may add keys to containers, never inside values.
+ */
+/** A document container object (package, ref-head path): rules may add keys to it. */
+class ContainerObject extends RObject {}
+/** A set built by multi-value rules; sets from several rules at one path merge. */
+class ContainerSet extends RSet {}
+
+export const containers = {
+  has(v: Value): boolean {
+    return v instanceof ContainerObject || v instanceof ContainerSet
+  },
+}
+
+export function container(): RObject {
+  return new ContainerObject()
+}
+
+export function partialSet(): RSet {
+  return new ContainerSet()
+}
+
+export function insertSetElement(out: RObject, keys: readonly Value[], v: Value, loc: Location): void {
+  let o = out
+  for (let i = 0; i < keys.length - 1; i++) {
+    const next = o.get(keys[i]!)
+    if (next === undefined) {
+      const n = container()
+      o.set(keys[i]!, n)
+      o = n
+    } else if (next instanceof RObject && containers.has(next)) o = next
+    else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
+  }
+  const last = keys[keys.length - 1]!
+  let set = o.get(last)
+  if (set === undefined) {
+    set = partialSet()
+    o.set(last, set)
+  } else if (!(set instanceof RSet && containers.has(set))) throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
+  ;(set as RSet).add(v)
+}
+
+export function insertPath(out: RObject, keys: readonly Value[], v: Value, loc: Location): void {
+  let o = out
+  for (let i = 0; i < keys.length - 1; i++) {
+    const next = o.get(keys[i]!)
+    if (next === undefined) {
+      const n = container()
+      o.set(keys[i]!, n)
+      o = n
+    } else if (next instanceof RObject && containers.has(next)) o = next
+    else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
+  }
+  const last = keys[keys.length - 1]!
+  const prev = o.get(last)
+  if (prev !== undefined && !equal(prev, v)) throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
+  o.set(last, v)
+}
+
+export function unionSets(a: RSet, b: RSet): RSet {
+  const out = partialSet()
+  for (const x of a.unorderedValues()) out.add(x)
+  for (const x of b.unorderedValues()) out.add(x)
+  return out
+}
+
+/** Merges two document containers; a key defined by both must itself be a container in both. */
+export function mergeObjects(a: RObject, b: RObject, loc: Location): RObject {
+  const out = container()
+  for (const [k, v] of a.unorderedEntries()) out.set(k, v)
+  for (const [k, v] of b.unorderedEntries()) {
+    const prev = out.get(k)
+    if (prev === undefined || equal(prev, v)) out.set(k, v)
+    else if (prev instanceof RObject && v instanceof RObject && containers.has(prev) && containers.has(v)) out.set(k, mergeObjects(prev, v, loc))
+    else if (prev instanceof RSet && v instanceof RSet && containers.has(prev) && containers.has(v)) out.set(k, unionSets(prev, v))
+    else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
+  }
+  return out
+}
