@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { X509Certificate, createHash, createHmac } from 'node:crypto'
+import { X509Certificate, createHash, createHmac, generateKeyPairSync } from 'node:crypto'
 import { call, callCtx, context, fixture } from './crypto-harness.js'
 import { base64Decode, pemDecode } from '../src/builtins/crypto-pem.js'
 
@@ -172,7 +172,11 @@ test('parse_keypair returns tls.Certificate and checks the key matches', () => {
   assert.equal((pair.PrivateKey as Obj).E, 65537)
   const b64 = call('crypto.x509.parse_keypair', Buffer.from(fixture('leaf.pem')).toString('base64'), Buffer.from(fixture('leaf-pkcs1.key')).toString('base64'))
   assert.deepEqual(b64, pair)
-  assert.throws(() => call('crypto.x509.parse_keypair', fixture('leaf.pem'), fixture('root.key')), /private key does not match public key/)
+  assert.throws(() => call('crypto.x509.parse_keypair', fixture('leaf.pem'), fixture('root.key')), /tls: private key type does not match public key type/)
+  const otherRsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string
+  assert.throws(() => call('crypto.x509.parse_keypair', fixture('leaf.pem'), otherRsa), /tls: private key does not match public key/)
+  assert.throws(() => call('crypto.x509.parse_keypair', fixture('leaf.key'), fixture('leaf.pem')), /PEM inputs may have been switched/)
+  assert.throws(() => call('crypto.x509.parse_keypair', fixture('leaf.pem'), fixture('leaf.pem')), /tls: found a certificate rather than a key in the PEM for the private key/)
 })
 
 test('parse_rsa_private_key returns a JWK; parse_private_keys returns Go key structs', () => {

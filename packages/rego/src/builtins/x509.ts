@@ -5,7 +5,7 @@
 import { X509Certificate, createPublicKey } from 'node:crypto'
 import { BuiltinError, type BuiltinContext, type BuiltinRegistry } from './builtin.js'
 import { objectOperand, stringOperand } from './operands.js'
-import { base64Decode, pemDecode, pemDecodeAll, toByteString } from './crypto-pem.js'
+import { base64Decode, pemDecode, pemDecodeAll, toByteString, type PemBlock } from './crypto-pem.js'
 import { privateKeyFromBlock, privateKeyJSON } from './crypto-keys.js'
 import { KEY_USAGE_NAMES, parseCertificateRequest, parseCertificates, type ParsedCert } from './x509-cert.js'
 import { DerError } from './x509-der.js'
@@ -314,23 +314,38 @@ export function register(reg: BuiltinRegistry): void {
 function keyPair(certIn: string, keyIn: string): Value {
   const certBytes = pemOrBase64(certIn)
   const keyBytes = pemOrBase64(keyIn)
-  const certDers = certBytes.startsWith('-----BEGIN')
-    ? pemDecodeAll(certBytes)
-        .filter((b) => b.type === 'CERTIFICATE')
-        .map((b) => b.bytes)
-    : [Buffer.from(certBytes, 'latin1')]
-  if (certDers.length === 0) throw new BuiltinError('tls: failed to find any PEM data in certificate input')
-  const keyBlock = keyBytes.startsWith('-----BEGIN')
-    ? pemDecodeAll(keyBytes).find((b) => b.type === 'PRIVATE KEY' || b.type.endsWith(' PRIVATE KEY'))
-    : { type: 'PRIVATE KEY', headers: new Map<string, string>(), bytes: Buffer.from(keyBytes, 'latin1') }
-  if (keyBlock === undefined) throw new BuiltinError('tls: failed to find any PEM data in key input')
+  // DER input is treated as one CERTIFICATE / PRIVATE KEY block, as OPA wraps it into PEM.
+  const certBlocks: PemBlock[] = certBytes.startsWith('-----BEGIN') ? pemDecodeAll(certBytes) : [derBlock('CERTIFICATE', certBytes)]
+  const keyBlocks: PemBlock[] = keyBytes.startsWith('-----BEGIN') ? pemDecodeAll(keyBytes) : [derBlock('PRIVATE KEY', keyBytes)]
+
+  // Go's tls.X509KeyPair, messages included.
+  const certDers = certBlocks.filter((b) => b.type === 'CERTIFICATE').map((b) => b.bytes)
+  if (certDers.length === 0) {
+    const skipped = certBlocks.map((b) => b.type)
+    if (skipped.length === 0) throw new BuiltinError('tls: failed to find any PEM data in certificate input')
+    if (skipped.length === 1 && skipped[0]!.endsWith('PRIVATE KEY')) {
+      throw new BuiltinError('tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched')
+    }
+    throw new BuiltinError(`tls: failed to find "CERTIFICATE" PEM block in certificate input after skipping PEM blocks of the following types: [${skipped.join(' ')}]`)
+  }
+  const isKey = (b: PemBlock): boolean => b.type === 'PRIVATE KEY' || b.type.endsWith(' PRIVATE KEY')
+  const keyAt = keyBlocks.findIndex(isKey)
+  if (keyAt < 0) {
+    const skipped = keyBlocks.map((b) => b.type)
+    if (skipped.length === 0) throw new BuiltinError('tls: failed to find any PEM data in key input')
+    if (skipped.length === 1 && skipped[0] === 'CERTIFICATE') {
+      throw new BuiltinError('tls: found a certificate rather than a key in the PEM for the private key')
+    }
+    throw new BuiltinError(`tls: failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM blocks of the following types: [${skipped.join(' ')}]`)
+  }
   const leaf = malformed(() => parseCertificates(certDers[0]!)[0]!, 'x509: malformed certificate: ')
-  const key = privateKeyFromBlock(keyBlock)
+  const key = privateKeyFromBlock(keyBlocks[keyAt]!)
+  const certKey = new X509Certificate(leaf.der).publicKey
+  if (certKey.asymmetricKeyType !== key.asymmetricKeyType) throw new BuiltinError('tls: private key type does not match public key type')
   const pub = createPublicKey(key).export({ format: 'der', type: 'spki' })
-  const certPub = new X509Certificate(leaf.der).publicKey.export({ format: 'der', type: 'spki' })
-  if (!pub.equals(certPub)) throw new BuiltinError('tls: private key does not match public key')
+  if (!pub.equals(certKey.export({ format: 'der', type: 'spki' }))) throw new BuiltinError('tls: private key does not match public key')
   const leafJSON: Record<string, unknown> = { ...leaf.json }
-  delete leafJSON.URIStrings
+  delete leafJSON.URIStrings // Leaf is a plain x509.Certificate
   return fromJS({
     Certificate: certDers.map((d) => d.toString('base64')),
     PrivateKey: privateKeyJSON(key),
@@ -339,4 +354,8 @@ function keyPair(certIn: string, keyIn: string): Value {
     SignedCertificateTimestamps: null,
     Leaf: leafJSON,
   })
+}
+
+function derBlock(type: string, bytes: string): PemBlock {
+  return { type, headers: new Map(), bytes: Buffer.from(bytes, 'latin1') }
 }
