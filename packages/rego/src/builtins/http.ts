@@ -47,8 +47,12 @@ const ALLOWED_KEYS = [
 ]
 const REQUIRED_KEYS = ['method', 'url']
 
-/** OPA's default `http.send` timeout. */
-const DEFAULT_TIMEOUT_MS = 5000
+/** OPA's default `http.send` timeout: 5s, or the `HTTP_SEND_TIMEOUT` environment variable (a Go duration). */
+function defaultTimeoutMs(): number {
+  const env = process.env.HTTP_SEND_TIMEOUT
+  const d = env === undefined || env === '' ? undefined : parseDuration(env)
+  return d ?? 5000
+}
 
 /** How a Rego set of strings prints in OPA's messages: `{"a", "b"}`. */
 export function setText(items: readonly string[]): string {
@@ -140,7 +144,7 @@ function buildRequest(o: RObject, ctx: BuiltinContext): Request {
   } else if (b !== undefined) {
     body = Buffer.from(goMarshal(b), 'utf8')
   }
-  let timeoutMs = DEFAULT_TIMEOUT_MS
+  let timeoutMs = defaultTimeoutMs()
   const t = o.getString('timeout')
   if (t !== undefined) {
     // A number, or a string of digits, is nanoseconds; other strings are Go durations ("5s").
