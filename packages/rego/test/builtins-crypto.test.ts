@@ -106,6 +106,7 @@ test('parse_certificates accepts base64 of PEM and of DER; rejects bad input lik
   assert.throws(() => call('crypto.x509.parse_certificates', 'YmFkc3RyaW5n'), /x509: malformed certificate/)
   assert.throws(() => call('crypto.x509.parse_certificates', pem + fixture('leaf.key')), /PEM block type is 'PRIVATE KEY', expected CERTIFICATE/)
   assert.deepEqual(call('crypto.x509.parse_certificates', ''), [])
+  assert.throws(() => call('crypto.x509.parse_certificates', fixture('secp256k1.pem')), /x509: unsupported elliptic curve/)
 })
 
 test('parse_and_verify_certificates verifies root → intermediate → leaf', () => {

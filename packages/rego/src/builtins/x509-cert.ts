@@ -23,6 +23,7 @@ import {
   type Der,
 } from './x509-der.js'
 import { extensionsJSON, type Json } from './x509-extensions.js'
+import { BuiltinError } from './builtin.js'
 
 const orNull = <T>(xs: T[]): T[] | null => (xs.length === 0 ? null : xs)
 
@@ -72,6 +73,9 @@ export const KEY_USAGE_NAMES: Record<string, number> = {
 
 const b64 = (b: Buffer): string => b.toString('base64')
 
+/** The named curves Go's x509 parses: P-224, P-256, P-384, P-521. */
+const GO_CURVES = new Set(['1.3.132.0.33', '1.2.840.10045.3.1.7', '1.3.132.0.34', '1.3.132.0.35'])
+
 function signatureAlgorithm(algId: Der): number {
   const parts = seq(algId)
   const oid = oidString(derOID(expect(parts[0], TAG.OID)))
@@ -103,6 +107,8 @@ export function publicKeyJSON(spki: Der): { algorithm: number; key: Json } {
       return { algorithm, key: { N: big(derInt(n!)), E: Number(derInt(e!)) } }
     }
     case 3: {
+      const curve = isTag(alg[1], TAG.OID) ? oidString(derOID(alg[1])) : ''
+      if (!GO_CURVES.has(curve)) throw new BuiltinError('x509: unsupported elliptic curve')
       const len = (keyBytes.length - 1) / 2
       if (keyBytes[0] !== 4 || !Number.isInteger(len)) throw new DerError('unsupported elliptic curve point')
       const x = BigInt('0x' + keyBytes.subarray(1, 1 + len).toString('hex'))
