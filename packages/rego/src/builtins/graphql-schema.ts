@@ -12,7 +12,15 @@ const arr = (v: GJSON | undefined): GNode[] => (Array.isArray(v) ? (v as GNode[]
 const str = (v: GJSON | undefined): string => (typeof v === 'string' ? v : '')
 const node = (v: GJSON | undefined): GNode | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined)
 
-export class GraphQLValidationError extends Error {}
+export class GraphQLValidationError extends Error {
+  constructor(
+    message: string,
+    /** Where in the query text the problem is, when known. */
+    readonly location?: { readonly line: number; readonly column: number },
+  ) {
+    super(message)
+  }
+}
 
 const BUILTIN_SCALARS = ['Int', 'Float', 'String', 'Boolean', 'ID']
 const BUILTIN_DIRECTIVES: Record<string, string[]> = {
@@ -293,7 +301,7 @@ export function printQuery(doc: GNode): string {
 }
 
 /** Validates a query document against a loaded schema; throws GraphQLValidationError. */
-export function validateQuery(schema: LoadedSchema, query: GNode): void {
+export function validateQuery(schema: LoadedSchema, query: GNode, source?: string): void {
   if (schema.js === undefined) {
     try {
       schema.js = buildSchema(printSDL(schema), { assumeValid: true, assumeValidSDL: true })
@@ -304,12 +312,20 @@ export function validateQuery(schema: LoadedSchema, query: GNode): void {
   const text = printQuery(query)
   // An empty document has nothing to check (gqlparser accepts it; graphql-js cannot parse it).
   if (text === '') return
+  // The original text, when there is one, so that error locations point into it.
   let doc
   try {
-    doc = parse(text)
+    doc = parse(source ?? text, { allowLegacyFragmentVariables: true })
   } catch (e) {
-    throw new GraphQLValidationError((e as Error).message)
+    try {
+      doc = parse(text, { allowLegacyFragmentVariables: true })
+    } catch {
+      throw new GraphQLValidationError((e as Error).message)
+    }
   }
   const errors = validate(schema.js, doc)
-  if (errors.length > 0) throw new GraphQLValidationError(errors[0]!.message)
+  if (errors.length > 0) {
+    const loc = source !== undefined && doc.loc?.source.body === source ? errors[0]!.locations?.[0] : undefined
+    throw new GraphQLValidationError(errors[0]!.message, loc)
+  }
 }

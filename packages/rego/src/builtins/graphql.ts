@@ -80,10 +80,11 @@ function parseAndValidate(q: Value, s: Value): [GNode, GNode] {
     throw e
   }
   try {
-    validateQuery(loaded, query)
+    validateQuery(loaded, query, typeof q === 'string' ? q : undefined)
   } catch (e) {
-    if (e instanceof GraphQLValidationError) throw new BuiltinError(`${e.message} in GraphQL query string`)
-    throw e
+    if (!(e instanceof GraphQLValidationError)) throw e
+    const at = e.location === undefined ? '' : ` at location ${e.location.line}:${e.location.column}`
+    throw new BuiltinError(`${e.message} in GraphQL query string${at}`)
   }
   return [query, schema]
 }
