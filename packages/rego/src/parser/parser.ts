@@ -127,7 +127,7 @@ export class Parser {
   }
 
   #describe(t: Token): string {
-    if (t.kind === 'eof') return 'EOF'
+    if (t.kind === 'eof') return 'eof'
     if (t.kind === 'string') return 'string'
     if (t.kind === 'number') return 'number'
     return t.text
