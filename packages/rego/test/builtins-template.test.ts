@@ -44,3 +44,10 @@ describe('strings.render_template (Go text/template)', () => {
     assert.throws(() => render('{{if eq .n 5}}x{{end}}', { n: 5 }), /incompatible types for comparison/)
   })
 })
+
+describe('strings.render_template errors', () => {
+  it('name the line like text/template', () => {
+    assert.throws(() => render('a\nb {{nofunc 1}}', {}), { message: 'template: template:2: function "nofunc" not defined' })
+    assert.throws(() => render('line1\n{{.a', {}), { message: 'template: template:2: unclosed action' })
+  })
+})
