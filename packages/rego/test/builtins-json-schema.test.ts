@@ -48,4 +48,16 @@ describe('json schema built-ins', () => {
       ],
     ])
   })
+
+  it('checks the common string formats and ignores unknown ones', () => {
+    const schema = { type: 'object', properties: { at: { format: 'date-time' }, ip: { format: 'ipv4' }, x: { format: 'no-such-format' } } }
+    assert.deepEqual(js('json.match_schema', { at: '2024-01-02T03:04:05Z', ip: '10.0.0.1', x: 'anything' }, schema), [true, []])
+    assert.deepEqual(js('json.match_schema', { at: 'yesterday', ip: '10.0.0.300' }, schema), [
+      false,
+      [
+        { desc: "Does not match format 'date-time'", error: "at: Does not match format 'date-time'", field: 'at', type: 'format' },
+        { desc: "Does not match format 'ipv4'", error: "ip: Does not match format 'ipv4'", field: 'ip', type: 'format' },
+      ],
+    ])
+  })
 })

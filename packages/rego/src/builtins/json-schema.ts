@@ -22,7 +22,37 @@ const Ajv07 = (require('ajv') as { default: AjvClass }).default
 const Ajv04 = (require('ajv-draft-04') as { default: AjvClass }).default
 const draft06 = require('ajv/dist/refs/json-schema-draft-06.json') as AnySchema
 
-const OPTIONS = { allErrors: true, strict: false, validateFormats: false, logger: false }
+/** The formats gojsonschema checks; unknown formats are ignored, as there. */
+const FORMATS: Record<string, (s: string) => boolean> = {
+  'date-time': (s) => /^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)),
+  date: (s) => /^\d{4}-\d\d-\d\d$/.test(s) && !Number.isNaN(Date.parse(s + 'T00:00:00Z')),
+  time: (s) => /^\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$/.test(s),
+  email: (s) => /^[^@\s]+@[^@\s]+$/.test(s),
+  hostname: (s) => s.length <= 255 && /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(s),
+  ipv4: (s) => /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(s),
+  ipv6: (s) => s.includes(':') && isIPv6(s),
+  uri: (s) => /^[A-Za-z][A-Za-z0-9+.-]*:\S*$/.test(s),
+  'uri-reference': (s) => !/\s/.test(s),
+  uuid: (s) => /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s),
+  regex: (s) => {
+    try {
+      new RegExp(s, 'u')
+      return true
+    } catch {
+      return false
+    }
+  },
+}
+
+function isIPv6(s: string): boolean {
+  try {
+    return new URL(`http://[${s}]/`).hostname.length > 2
+  } catch {
+    return false
+  }
+}
+
+const OPTIONS = { allErrors: true, strict: false, validateFormats: true, logger: false, formats: FORMATS }
 let instances: { d07: AjvLike; d04: AjvLike } | undefined
 
 function ajvFor(schema: unknown): AjvLike {
