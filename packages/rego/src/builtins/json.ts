@@ -105,7 +105,7 @@ export function register(reg: BuiltinRegistry): void {
     ],
     result: { name: 'output', type: 'any', description: 'result of removing all keys specified in `paths`' },
     description:
-      'Removes paths from an object. For example: `json.remove({"a": {"b": "x", "c": "y"}}, ["a/b"])` will result in `{"a": {"c": "y"}}`. Paths are not removed in-order, so that removing `a/1` then `a/0` on `{"a": [1, 2, 3]}` results in `{"a": [3]}`.',
+      'Removes paths from an object. For example: `json.remove({"a": {"b": "x", "c": "y"}}, ["a/b"])` will result in `{"a": {"c": "y"}}`. Paths are not removed in-order and are deduplicated before being evaluated.',
     categories: ['object'],
     impl: ([o, p]) => jsonRemove(objectOperand(o!, 1), p!),
   })
@@ -118,7 +118,7 @@ export function register(reg: BuiltinRegistry): void {
     ],
     result: { name: 'output', type: 'any', description: 'result obtained after consecutively applying all patch operations in `patches`' },
     description:
-      'Patches an object according to RFC6902. For example: `json.patch({"a": {"foo": 1}}, [{"op": "add", "path": "/a/bar", "value": 2}])` results in `{"a": {"foo": 1, "bar": 2}`.  The patches are applied atomically: if any of them fails, the result will be undefined. Additionally works on sets, where a value contained in the set is considered to be its path.',
+      'Patches an object according to RFC6902. For example: `json.patch({"a": {"foo": 1}}, [{"op": "add", "path": "/a/bar", "value": 2}])` results in `{"a": {"foo": 1, "bar": 2}`. The patches are applied atomically: if any of them fails, the result will be undefined. Additionally works on sets, where a value contained in the set is considered to be its path.',
     categories: ['object'],
     impl: ([o, p]) => jsonPatch(o!, p!),
   })
