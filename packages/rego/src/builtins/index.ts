@@ -5,6 +5,10 @@
 import { BuiltinRegistry } from './builtin.js'
 import { register as internal } from './internal.js'
 import { register as comparison } from './comparison.js'
+import { register as arithmetic } from './arithmetic.js'
+import { register as aggregates } from './aggregates.js'
+import { register as types } from './types.js'
+import { register as sets } from './sets.js'
 import { register as strings } from './strings.js'
 import { register as sprintf } from './sprintf.js'
 import { register as regex } from './regex.js'
@@ -36,6 +40,10 @@ type Family = (reg: BuiltinRegistry) => void
 const FAMILIES: readonly Family[] = [
   internal,
   comparison,
+  arithmetic,
+  aggregates,
+  types,
+  sets,
   strings,
   sprintf,
   regex,

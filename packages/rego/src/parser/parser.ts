@@ -545,8 +545,11 @@ export class Parser {
     return lhs
   }
 
-  /** An infix expression including `in` (for values, arguments, parenthesised terms). */
-  #parseTermInfix(keyVal = true): Term {
+  /**
+   * An infix expression including `in` (for values, arguments, list items). `k, v in xs` is
+   * only read at expression level: in lists, the comma separates items.
+   */
+  #parseTermInfix(keyVal = false): Term {
     return this.#parseTermIn(keyVal)
   }
 
@@ -673,7 +676,7 @@ export class Parser {
             this.#next()
             const saved = this.#noBitOr
             this.#noBitOr = 0
-            term = this.#parseTermInfix()
+            term = this.#parseTermInfix(true)
             this.#noBitOr = saved
             this.#expect(')')
             break
