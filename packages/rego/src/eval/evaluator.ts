@@ -763,7 +763,8 @@ export class Evaluator {
   ): boolean {
     if (ov?.value !== undefined) return this.#walk(ov.value, path, i, frame, k)
     if (node && node.rules.length > 0) {
-      const v = this.#virtual(node, base, ov)
+      // A base document at the same path as rules takes precedence, as in OPA.
+      const v = base !== undefined ? base : this.#virtual(node, base, ov)
       return v === undefined ? false : this.#walk(v, path, i, frame, k)
     }
     if (i === path.length) {
@@ -800,7 +801,7 @@ export class Evaluator {
   /** The whole document at a node: base data merged with every rule below it. */
   #fullValue(node: RuleNode | undefined, base: Value | undefined, ov: DataOverride | undefined): Value | undefined {
     if (ov?.value !== undefined) return ov.value
-    if (node && node.rules.length > 0) return this.#virtual(node, base, ov)
+    if (node && node.rules.length > 0) return base !== undefined ? base : this.#virtual(node, base, ov)
     if (!node && !ov) return base
     const out = container()
     if (base instanceof RObject) for (const [kk, vv] of base.unorderedEntries()) out.set(kk, vv)
