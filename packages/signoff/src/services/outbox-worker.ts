@@ -1,5 +1,6 @@
-import type { Channel } from '../channels/channel.js'
-import type { Store, OutboxJob } from '../store/index.js'
+import type { Channel, PostedMessage } from '../channels/channel.js'
+import type { ApprovalRequest } from '../domain/index.js'
+import type { FinishedJob, OutboxJob, Store } from '../store/index.js'
 import { signCallback, SIGNATURE_HEADER } from './callback-signature.js'
 import type { Metrics } from './metrics.js'
 import { toChannelView, toRequestJson } from './request-json.js'
@@ -100,17 +101,21 @@ export class OutboxWorker {
       const jobs = await this.#d.store.claimOutbox(this.#d.now(), LEASE_MS, 50)
       if (jobs.length === 0) break
       total += jobs.length
-      await Promise.all(jobs.map((j) => this.#run(j)))
+      const requests = new Map<string, ApprovalRequest | null>()
+      for (const id of new Set(jobs.map((j) => j.requestId))) requests.set(id, await this.#d.store.getRequest(id))
+      const finished = await Promise.all(jobs.map((j) => this.#run(j, requests.get(j.requestId) ?? null)))
+      await this.#d.store.finishJobs(finished.filter((f): f is FinishedJob => f !== null), this.#d.now())
       if (this.#stopped) break
     }
     await this.#d.onTick?.()
     return total
   }
 
-  async #run(job: OutboxJob): Promise<void> {
+  /** Delivers one job; returns it finished, or `null` after scheduling a retry. */
+  async #run(job: OutboxJob, req: ApprovalRequest | null): Promise<FinishedJob | null> {
     try {
-      await this.#deliver(job)
-      await this.#d.store.completeOutbox(job.id, this.#d.now())
+      const post = req ? await this.#deliver(job, req) : null
+      return post ? { id: job.id, requestId: job.requestId, post } : { id: job.id, requestId: job.requestId }
     } catch (e) {
       const attempts = job.attempts + 1
       const max = this.#d.maxAttempts ?? 10
@@ -122,12 +127,11 @@ export class OutboxWorker {
       const giveUp = attempts >= max
       this.#d.log.warn({ job: job.id, kind: job.kind, request: job.requestId, attempts, giveUp, error: message }, 'outbox delivery failed')
       await this.#d.store.retryOutbox(job.id, attempts, giveUp ? null : now + delay, message, now)
+      return null
     }
   }
 
-  async #deliver(job: OutboxJob): Promise<void> {
-    const req = await this.#d.store.getRequest(job.requestId)
-    if (!req) return
+  async #deliver(job: OutboxJob, req: ApprovalRequest): Promise<PostedMessage | null> {
     switch (job.kind) {
       case 'notify': {
         const target = String(job.payload['channel'] ?? '')
@@ -137,9 +141,7 @@ export class OutboxWorker {
         const destination = typeof given === 'string' ? given : colon < 0 ? target : target.slice(colon + 1)
         const channel = this.#d.channels.get(name)
         if (!channel) throw new Error(`channel ${name} is not configured`)
-        const post = await channel.post(destination, toChannelView(req))
-        await this.#d.store.recordPost(req.id, post, this.#d.now())
-        return
+        return channel.post(destination, toChannelView(req))
       }
       case 'update': {
         const view = toChannelView(req)
@@ -148,10 +150,10 @@ export class OutboxWorker {
           if (!channel) throw new Error(`channel ${post.channel} is not configured`)
           await channel.update(post, view)
         }
-        return
+        return null
       }
       case 'callback': {
-        if (!req.callbackUrl) return
+        if (!req.callbackUrl) return null
         const body = JSON.stringify(toRequestJson(req))
         const res = await (this.#d.fetch ?? fetch)(req.callbackUrl, {
           method: 'POST',
@@ -160,7 +162,7 @@ export class OutboxWorker {
           signal: AbortSignal.timeout(10_000),
         })
         if (res.status < 200 || res.status >= 300) throw new Error(`callback answered ${res.status}`)
-        return
+        return null
       }
       default:
         throw new Error(`unknown outbox job kind ${job.kind}`)

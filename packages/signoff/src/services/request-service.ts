@@ -1,5 +1,5 @@
 import type { SignoffConfig } from '../config/index.js'
-import { chainEntry, type LogEntryFields } from '../decision-log/index.js'
+import { chainEntry } from '../decision-log/index.js'
 import {
   SignoffError,
   checkVote,
@@ -14,7 +14,7 @@ import {
   type RequestStatus,
 } from '../domain/index.js'
 import type { PolicyOutcome } from '../policy/index.js'
-import { newId, type RequestFilter, type RequestPage, type Store, type StoreTx } from '../store/index.js'
+import { newId, type LogFields, type RequestFilter, type RequestPage, type Store } from '../store/index.js'
 import type { Caller } from './auth.js'
 import type { Metrics } from './metrics.js'
 import type { RequestEvents } from './request-events.js'
@@ -130,19 +130,23 @@ export class RequestService {
       result: outcome.result,
       version: 1,
     }
-    const inserted = await this.#d.store.transaction(async (tx) => {
-      if (!(await tx.insertRequest(request))) return false
-      await this.#log(tx, request, reusedFrom ? 'reused' : status, requester, reusedFrom ? { ...asObject(outcome.result), reused_from: reusedFrom } : outcome.result, now)
-      if (status === 'pending' && spec) {
-        for (const channel of spec.channels) {
-          // The web channel posts one signed link per approver; other channels post once per destination.
-          if (channel === 'web') for (const who of this.#linkTargets(request)) await tx.enqueue('notify', id, { channel, destination: who }, now)
-          else await tx.enqueue('notify', id, { channel }, now)
-        }
+    const outbox: Array<{ kind: string; requestId: string; payload: Record<string, unknown> }> = []
+    if (status === 'pending' && spec) {
+      for (const channel of spec.channels) {
+        // The web channel posts one signed link per approver; other channels post once per destination.
+        if (channel === 'web') for (const who of this.#linkTargets(request)) outbox.push({ kind: 'notify', requestId: id, payload: { channel, destination: who } })
+        else outbox.push({ kind: 'notify', requestId: id, payload: { channel } })
       }
-      if (status !== 'pending' && request.callbackUrl) await tx.enqueue('callback', id, {}, now)
-      await tx.notify(id)
-      return true
+    }
+    if (status !== 'pending' && request.callbackUrl) outbox.push({ kind: 'callback', requestId: id, payload: {} })
+    const result = reusedFrom ? { ...asObject(outcome.result), reused_from: reusedFrom } : outcome.result
+    const { ok: inserted } = await this.#d.store.commit({
+      insert: request,
+      log: [this.#entry(request, reusedFrom ? 'reused' : status, requester, result, now)],
+      seal: chainEntry,
+      outbox,
+      notify: id,
+      now,
     })
     if (!inserted) {
       // Lost an idempotency race: the other call's request is the answer.
@@ -207,13 +211,15 @@ export class RequestService {
         result: outcome.result,
         policyRevision: outcome.revision,
       }
-      const won = await this.#d.store.transaction(async (tx) => {
-        if (!(await tx.compareAndSwap(req.version, next))) return false
-        await this.#log(tx, next, vote.decision === 'approve' ? 'approval' : 'rejection', vote.approver, { decision: vote.decision, comment: vote.comment, via: vote.via }, now)
-        if (status !== 'pending') await this.#log(tx, next, status, vote.approver, outcome.result, now)
-        await this.#queueUpdates(tx, next, now)
-        await tx.notify(id)
-        return true
+      const log = [this.#entry(next, vote.decision === 'approve' ? 'approval' : 'rejection', vote.approver, { decision: vote.decision, comment: vote.comment, via: vote.via }, now)]
+      if (status !== 'pending') log.push(this.#entry(next, status, vote.approver, outcome.result, now))
+      const { ok: won } = await this.#d.store.commit({
+        swap: { expected: req.version, next },
+        log,
+        seal: chainEntry,
+        outbox: this.#updates(next),
+        notify: id,
+        now,
       })
       if (won) {
         this.#finished(req, next, now)
@@ -298,20 +304,22 @@ export class RequestService {
   }
 
   async #transition(req: ApprovalRequest, next: ApprovalRequest, actor: string | null, result: unknown, now: number): Promise<boolean> {
-    const won = await this.#d.store.transaction(async (tx) => {
-      if (!(await tx.compareAndSwap(req.version, next))) return false
-      await this.#log(tx, next, next.status, actor, result, now)
-      await this.#queueUpdates(tx, next, now)
-      await tx.notify(next.id)
-      return true
+    const { ok: won } = await this.#d.store.commit({
+      swap: { expected: req.version, next },
+      log: [this.#entry(next, next.status, actor, result, now)],
+      seal: chainEntry,
+      outbox: this.#updates(next),
+      notify: next.id,
+      now,
     })
     if (won) this.#finished(req, next, now)
     return won
   }
 
-  async #queueUpdates(tx: StoreTx, next: ApprovalRequest, now: number): Promise<void> {
-    await tx.enqueue('update', next.id, {}, now)
-    if (isTerminal(next.status) && next.callbackUrl) await tx.enqueue('callback', next.id, {}, now)
+  #updates(next: ApprovalRequest): Array<{ kind: string; requestId: string; payload: Record<string, unknown> }> {
+    const jobs = [{ kind: 'update', requestId: next.id, payload: {} }]
+    if (isTerminal(next.status) && next.callbackUrl) jobs.push({ kind: 'callback', requestId: next.id, payload: {} })
+    return jobs
   }
 
   #finished(before: ApprovalRequest, next: ApprovalRequest, now: number): void {
@@ -357,18 +365,8 @@ export class RequestService {
     }
   }
 
-  async #log(tx: StoreTx, r: ApprovalRequest, event: string, actor: string | null, result: unknown, now: number): Promise<void> {
-    const fields: LogEntryFields = {
-      id: newId('d', now),
-      at: now,
-      requestId: r.id,
-      event,
-      actor,
-      inputDigest: r.digest,
-      policyRevision: r.policyRevision,
-      result: result ?? null,
-    }
-    await tx.appendLog((seq, prev) => chainEntry(fields, seq, prev))
+  #entry(r: ApprovalRequest, event: string, actor: string | null, result: unknown, now: number): LogFields {
+    return { id: newId('d', now), at: now, requestId: r.id, event, actor, inputDigest: r.digest, policyRevision: r.policyRevision, result: result ?? null }
   }
 }
 

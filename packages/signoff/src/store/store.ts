@@ -1,11 +1,13 @@
-import { randomBytes } from 'node:crypto'
-import { Migrator, type Kysely, type Selectable, type Transaction } from 'kysely'
-import type { ApprovalRecord, ApprovalRequest, ApprovalSpec, LogEntry, RequestStatus } from '../domain/index.js'
+import { Migrator, type Kysely, type Transaction } from 'kysely'
+import type { ApprovalRequest, LogEntry, RequestStatus } from '../domain/index.js'
 import type { DialectHelper } from './dialects/dialect-helper.js'
 import { PostgresHelper } from './dialects/postgres.js'
 import { SqliteHelper } from './dialects/sqlite.js'
 import { migrationProvider } from './migrations/index.js'
-import type { Database, RequestsTable } from './schema.js'
+import { newId } from './ids.js'
+import { fromRow, logFromRow, toRow } from './rows.js'
+import type { Database } from './schema.js'
+import type { CommitResult, FinishedJob, WriteSet } from './write-set.js'
 
 /** An outbox job: a notification, a message update or a callback delivery. */
 export interface OutboxJob {
@@ -72,10 +74,7 @@ export interface StoreOpenOptions {
   readonly schema?: string
 }
 
-/** A fresh, time-ordered id with a prefix: `r_…` requests, `o_…` outbox jobs, `d_…` log entries. */
-export function newId(prefix: string, now: number): string {
-  return `${prefix}_${now.toString(36).padStart(9, '0')}${randomBytes(8).toString('base64url')}`
-}
+export { newId } from './ids.js'
 
 /**
  * The store: requests, outbox, posts, decision log, tokens and settings over Kysely, on SQLite
@@ -143,6 +142,24 @@ export class Store {
   /** Runs `fn` in one transaction. */
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.#db.transaction().execute((trx) => fn(new StoreTx(trx, this.#helper)))
+  }
+
+  /**
+   * Commits one state change atomically: the request (insert or compare-and-swap), its log
+   * entries and its outbox jobs. SQLite groups concurrent commits into one transaction.
+   */
+  commit(ws: WriteSet): Promise<CommitResult> {
+    return this.#helper.commit(ws, (w) => this.transaction((tx) => tx.apply(w)))
+  }
+
+  /** Marks outbox jobs delivered and records their posts, in one transaction. */
+  finishJobs(jobs: readonly FinishedJob[], now: number): Promise<void> {
+    if (jobs.length === 0) return Promise.resolve()
+    return this.#helper.finishJobs(jobs, now, () =>
+      this.transaction(async (tx) => {
+        for (const j of jobs) await tx.finishJob(j, now)
+      }),
+    )
   }
 
   /** Calls `onChange` for requests changed by other replicas (PostgreSQL); returns a stop function. */
@@ -460,67 +477,32 @@ export class StoreTx {
     return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1
   }
 
+  /** Applies a write set inside this transaction (the generic, one-transaction-each commit). */
+  async apply(ws: WriteSet): Promise<CommitResult> {
+    if (ws.insert && !(await this.insertRequest(ws.insert))) return { ok: false, log: [] }
+    if (ws.swap && !(await this.compareAndSwap(ws.swap.expected, ws.swap.next))) return { ok: false, log: [] }
+    const log: LogEntry[] = []
+    for (const f of ws.log ?? []) log.push(await this.appendLog((seq, prev) => ws.seal(f, seq, prev)))
+    for (const j of ws.outbox ?? []) await this.enqueue(j.kind, j.requestId, j.payload, ws.now)
+    if (ws.notify) await this.notify(ws.notify)
+    return { ok: true, log }
+  }
+
+  /** Marks one outbox job done and records its post. */
+  async finishJob(j: FinishedJob, now: number): Promise<void> {
+    if (j.post) {
+      await this.#trx
+        .insertInto('posts')
+        .values({ request_id: j.requestId, channel: j.post.channel, destination: j.post.destination, message_id: j.post.messageId, created_at: now })
+        .onConflict((oc) => oc.columns(['request_id', 'channel', 'destination']).doNothing())
+        .execute()
+    }
+    await this.#trx.updateTable('outbox').set({ done_at: now, claimed_until: null }).where('id', '=', j.id).execute()
+  }
+
   /** Wakes waiters on other replicas at commit. */
   async notify(requestId: string): Promise<void> {
     await this.#helper.notify(this.#trx, requestId)
-  }
-}
-
-function toRow(r: ApprovalRequest): RequestsTable {
-  return {
-    id: r.id,
-    status: r.status,
-    input: JSON.stringify(r.input),
-    digest: r.digest,
-    requester: r.requester,
-    reason: r.reason,
-    spec: r.spec === null ? null : JSON.stringify(r.spec),
-    approvals: JSON.stringify(r.approvals),
-    created_at: r.createdAt,
-    expires_at: r.expiresAt,
-    decided_at: r.decidedAt,
-    idempotency_key: r.idempotencyKey,
-    callback_url: r.callbackUrl,
-    policy_revision: r.policyRevision,
-    result: JSON.stringify(r.result ?? null),
-    version: r.version,
-  }
-}
-
-function fromRow(row: Selectable<RequestsTable>): ApprovalRequest {
-  return {
-    id: row.id,
-    status: row.status as RequestStatus,
-    input: JSON.parse(row.input),
-    digest: row.digest,
-    requester: row.requester,
-    reason: row.reason,
-    spec: row.spec === null ? null : (JSON.parse(row.spec) as ApprovalSpec),
-    approvals: JSON.parse(row.approvals) as ApprovalRecord[],
-    createdAt: Number(row.created_at),
-    expiresAt: row.expires_at == null ? null : Number(row.expires_at),
-    decidedAt: row.decided_at == null ? null : Number(row.decided_at),
-    idempotencyKey: row.idempotency_key,
-    callbackUrl: row.callback_url,
-    policyRevision: row.policy_revision,
-    result: JSON.parse(row.result),
-    version: Number(row.version),
-  }
-}
-
-function logFromRow(r: Selectable<Database['decision_log']>): LogEntry {
-  return {
-    seq: Number(r.seq),
-    id: r.id,
-    at: Number(r.at),
-    requestId: r.request_id,
-    event: r.event,
-    actor: r.actor,
-    inputDigest: r.input_digest,
-    policyRevision: r.policy_revision,
-    result: JSON.parse(r.result),
-    prevHash: r.prev_hash,
-    hash: r.hash,
   }
 }
 

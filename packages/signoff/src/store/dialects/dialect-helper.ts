@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../schema.js'
+import type { CommitResult, FinishedJob, WriteSet } from '../write-set.js'
 
 /**
  * Everything that differs between SQLite and PostgreSQL, chosen once per connection in
@@ -20,6 +21,16 @@ export abstract class DialectHelper {
 
   /** Calls `onChange` with the id of every request another replica changed; returns a stop function. */
   abstract listen(db: Kysely<Database>, onChange: (requestId: string) => void): Promise<() => Promise<void>>
+
+  /** Commits a write set; by default as one Kysely transaction (`generic`). */
+  commit(ws: WriteSet, generic: (ws: WriteSet) => Promise<CommitResult>): Promise<CommitResult> {
+    return generic(ws)
+  }
+
+  /** Finishes outbox jobs; by default as one Kysely transaction (`generic`). */
+  finishJobs(_jobs: readonly FinishedJob[], _now: number, generic: () => Promise<void>): Promise<void> {
+    return generic()
+  }
 
   /** Closes the connection(s). */
   abstract close(db: Kysely<Database>): Promise<void>
