@@ -23,6 +23,10 @@ describe('json encoding built-ins', () => {
     assert.equal(call('json.marshal_with_options', [1], { indent: '  ', prefix: '>' }), '>[\n>  1\n>]')
     assert.equal(call('json.marshal_with_options', [1], { indent: '  ', pretty: false }), '[1]')
     assert.throws(() => call('json.marshal_with_options', [1], { foo: 1 }), { message: 'operand 2 object contained unknown key "foo"' })
+    assert.throws(() => call('json.marshal_with_options', [1], { indent: 1 }), {
+      message: 'operand 2 key "indent" failed cast to string: operand 0 must be string but got number',
+    })
+    assert.throws(() => call('json.marshal_with_options', [1], { pretty: 'yes' }), { message: 'operand 2 key "pretty" failed cast to bool' })
   })
 
   it('unmarshal keeps big integers exact and reports Go errors', () => {

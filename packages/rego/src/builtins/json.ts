@@ -7,6 +7,7 @@ import { objectOperand, operandError, operandTypeError, stringOperand } from './
 import { goJSONMarshal, goJSONParse, goJSONValid } from './json-codec.js'
 import { jsonFilter, jsonPatch, jsonRemove } from './json-edit.js'
 import { goQuote } from './strings-util.js'
+import { termString } from './sprintf.js'
 
 const encoding = ['encoding'] as const
 
@@ -40,23 +41,28 @@ export function register(reg: BuiltinRegistry): void {
       let indent = '\t'
       let implicitPretty = false
       let explicitPretty: boolean | undefined
+      // OPA's messages, including its use of the key's index as the operand number.
+      let idx = 0
       for (const [k, v] of opts.entries()) {
-        if (typeof k !== 'string') throw operandTypeError(2, k, 'string')
+        if (typeof k !== 'string') {
+          throw operandError(2, `failed to stringify key ${termString(k)} at index ${idx}: ${operandTypeError(idx, k, 'string').message}`)
+        }
         switch (k) {
           case 'prefix':
           case 'indent':
-            if (typeof v !== 'string') throw operandError(2, `${k} is not a string`)
+            if (typeof v !== 'string') throw operandError(2, `key ${goQuote(k)} failed cast to string: ${operandTypeError(idx, v, 'string').message}`)
             if (k === 'prefix') prefix = v
             else indent = v
             implicitPretty = true
             break
           case 'pretty':
-            if (typeof v !== 'boolean') throw operandError(2, 'pretty is not a boolean')
+            if (typeof v !== 'boolean') throw operandError(2, `key ${goQuote(k)} failed cast to bool`)
             explicitPretty = v
             break
           default:
             throw operandError(2, `object contained unknown key ${goQuote(k)}`)
         }
+        idx++
       }
       const pretty = explicitPretty ?? implicitPretty
       if (!pretty) return goJSONMarshal(x!)
