@@ -93,6 +93,7 @@ describe('json.filter, json.remove, json.patch', () => {
       assert.equal(call('json.patch', target, [bad]), undefined, JSON.stringify(bad))
     }
     assert.throws(() => call('json.patch', doc, [{ op: 'spam', path: '/x' }]), { message: "unrecognized op 'spam'" })
-    assert.throws(() => call('json.patch', doc, [{ path: '/x' }]), { message: "missing 'op' attribute" })
+    assert.throws(() => call('json.patch', doc, [{ path: '/x' }]), { message: "operand 2 patch is missing 'op' attribute" })
+    assert.throws(() => call('json.patch', doc, [1]), { message: 'operand 2 must be an array of JSON-Patch objects, but at least one element is not an object' })
   })
 })

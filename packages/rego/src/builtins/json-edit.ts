@@ -244,14 +244,14 @@ export function jsonPatch(target: Value, patches: Value): Value | undefined {
   if (!Array.isArray(patches)) throw operandTypeError(2, patches, 'array')
   let doc: Value | undefined = target
   for (const op of patches as readonly Value[]) {
-    if (!(op instanceof RObject)) throw new BuiltinError('must be an array of JSON-Patch objects, but at least one element is not an object')
+    if (!(op instanceof RObject)) throw operandError(2, 'must be an array of JSON-Patch objects, but at least one element is not an object')
     const attr = (name: string): Value => {
       const v = op.get(name)
-      if (v === undefined) throw new BuiltinError(`missing '${name}' attribute`)
+      if (v === undefined) throw operandError(2, `patch is missing '${name}' attribute`)
       return v
     }
     const kind = attr('op')
-    if (typeof kind !== 'string') throw new BuiltinError("attribute 'op' must be a string")
+    if (typeof kind !== 'string') throw operandError(2, "patch attribute 'op' must be a string")
     const path = patchPath(attr('path'))
     switch (kind) {
       case 'add':
@@ -296,7 +296,4 @@ export function jsonPatch(target: Value, patches: Value): Value | undefined {
   return doc
 }
 
-function patchPath(v: Value): Path {
-  if (typeof v === 'string' || Array.isArray(v)) return parsePath(v)
-  throw new BuiltinError(`invalid path type ${typeName(v)}`)
-}
+const patchPath = parsePath
