@@ -35,6 +35,9 @@ describe('regex built-ins (RE2 semantics)', () => {
       ['axxb', 'xx', ''],
     ])
     assert.throws(() => call('regex.find_n', 'a', 'a', 1.5), { message: 'operand 3 must be integer number but got floating-point number' })
+    // Operands are checked before the pattern is compiled.
+    assert.throws(() => call('regex.find_n', '(', 1, 1), { message: 'operand 2 must be string but got number' })
+    assert.throws(() => call('regex.match', '(', 1), { message: 'operand 2 must be string but got number' })
   })
 
   it('split and replace follow Go', () => {

@@ -168,8 +168,11 @@ export function register(reg: BuiltinRegistry): void {
     },
   })
 
-  const matchImpl = ([p, v]: readonly Value[]): boolean =>
-    compileRegex(stringOperand(p!, 1)).match(stringOperand(v!, 2)) as boolean
+  const matchImpl = ([p, v]: readonly Value[]): boolean => {
+    const pattern = stringOperand(p!, 1)
+    const value = stringOperand(v!, 2)
+    return compileRegex(pattern).match(value) as boolean
+  }
 
   reg.register({
     name: 'regex.match',
@@ -202,9 +205,10 @@ export function register(reg: BuiltinRegistry): void {
     description: 'Returns the specified number of matches when matching the input against the pattern.',
     categories: regex,
     impl([p, v, n]) {
-      const re = compileRegex(stringOperand(p!, 1))
+      const pattern = stringOperand(p!, 1)
       const s = stringOperand(v!, 2)
       const count = Number(intOperand(n!, 3))
+      const re = compileRegex(pattern)
       if (count === 0) return frozen([])
       return frozen(((re.findAll(s, count) ?? []) as string[]).slice())
     },
@@ -221,9 +225,10 @@ export function register(reg: BuiltinRegistry): void {
     description: 'Returns all successive matches of the expression.',
     categories: regex,
     impl([p, v, n]) {
-      const re = compileRegex(stringOperand(p!, 1))
+      const pattern = stringOperand(p!, 1)
       const s = stringOperand(v!, 2)
       const count = Number(intOperand(n!, 3))
+      const re = compileRegex(pattern)
       if (count === 0) return frozen([])
       const all = (re.findAllSubmatch(s, count) ?? []) as (string | null)[][]
       return frozen(all.map((m) => frozen(m.map((g) => g ?? ''))))
@@ -241,8 +246,8 @@ export function register(reg: BuiltinRegistry): void {
     categories: regex,
     impl([p, v]) {
       const pattern = stringOperand(p!, 1)
-      const re = compileRegex(pattern)
-      return frozen(regexSplit(re, stringOperand(v!, 2), pattern.length > 0))
+      const value = stringOperand(v!, 2)
+      return frozen(regexSplit(compileRegex(pattern), value, pattern.length > 0))
     },
   })
 
@@ -285,7 +290,8 @@ export function register(reg: BuiltinRegistry): void {
       const sl = Buffer.byteLength(start)
       const el = Buffer.byteLength(end)
       if (sl !== 1) throw new BuiltinError(`start delimiter has to be exactly one character long but is ${sl} long`)
-      if (el !== 1) throw new BuiltinError(`end delimiter has to be exactly one character long but is ${el} long`)
+      // OPA reports the start delimiter's length here too.
+      if (el !== 1) throw new BuiltinError(`end delimiter has to be exactly one character long but is ${sl} long`)
       return templateRegex(tpl, start, end).match(value) as boolean
     },
   })
