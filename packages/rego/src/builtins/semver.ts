@@ -4,6 +4,7 @@
  */
 import { BuiltinError, type BuiltinRegistry } from './builtin.js'
 import { stringOperand } from './operands.js'
+import { goQuote } from './strings-util.js'
 
 interface Version {
   readonly parts: readonly bigint[]
@@ -74,6 +75,7 @@ export function compareSemver(a: Version, b: Version): number {
 }
 
 export function register(reg: BuiltinRegistry): void {
+  // OPA formats the operand with %s, which quotes a Rego string.
   reg.register({
     name: 'semver.compare',
     args: [
@@ -87,9 +89,9 @@ export function register(reg: BuiltinRegistry): void {
       const sa = stringOperand(x!, 1)
       const sb = stringOperand(y!, 2)
       const a = parseSemver(sa)
-      if (a === undefined) throw new BuiltinError(`operand 1: string ${sa} is not a valid SemVer`)
+      if (a === undefined) throw new BuiltinError(`operand 1: string ${goQuote(sa)} is not a valid SemVer`)
       const b = parseSemver(sb)
-      if (b === undefined) throw new BuiltinError(`operand 2: string ${sb} is not a valid SemVer`)
+      if (b === undefined) throw new BuiltinError(`operand 2: string ${goQuote(sb)} is not a valid SemVer`)
       return compareSemver(a, b)
     },
   })

@@ -122,12 +122,13 @@ export class SafetyChecker {
       case 'SetCompr': {
         const body = this.reorder(t.body, safe)
         this.#checkHead([t.term], body, safe, t)
-        return { ...t, body, term: this.#term(t.term, safe) }
+        return { ...t, body, term: this.#term(t.term, boundBy(body, safe)) }
       }
       case 'ObjectCompr': {
         const body = this.reorder(t.body, safe)
         this.#checkHead([t.key, t.value], body, safe, t)
-        return { ...t, body, key: this.#term(t.key, safe), value: this.#term(t.value, safe) }
+        const inner = boundBy(body, safe)
+        return { ...t, body, key: this.#term(t.key, inner), value: this.#term(t.value, inner) }
       }
     }
   }
@@ -161,6 +162,16 @@ export class SafetyChecker {
       if (!bound.has(v)) this.errors.push(new RegoError('rego_unsafe_var_error', `var ${this.#name(v)} is unsafe`, at))
     }
   }
+}
+
+/** What is bound after `body` runs with `safe` bound. */
+function boundBy(body: Body, safe: ReadonlySet<number>): Set<number> {
+  const bound = new Set(safe)
+  for (const e of body) {
+    for (const v of outputVarsForExpr(e, bound)) bound.add(v)
+    exprVars(e, bound, true)
+  }
+  return bound
 }
 
 function getOrInit(m: Map<Expr, Slots>, e: Expr): Slots {

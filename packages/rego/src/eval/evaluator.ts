@@ -519,14 +519,9 @@ export class Evaluator {
         const vs: Value[] = new Array(n)
         const step = (i: number): boolean => {
           if (i === n) {
+            // A key written twice keeps the last value, as OPA's object insert does.
             const o = new RObject()
-            for (let j = 0; j < n; j++) {
-              const prev = o.get(ks[j]!)
-              if (prev !== undefined && !equal(prev, vs[j]!)) {
-                throw new RegoError('eval_conflict_error', 'object keys must be unique', t.location)
-              }
-              o.set(ks[j]!, vs[j]!)
-            }
+            for (let j = 0; j < n; j++) o.set(ks[j]!, vs[j]!)
             return k(o)
           }
           const [kt, vt] = t.entries[i]!

@@ -1,5 +1,5 @@
 import type { Term } from '../ast/nodes.js'
-import { RObject, RSet, equal, type Value } from '../value/value.js'
+import { RObject, RSet, type Value } from '../value/value.js'
 
 const constants = new WeakMap<Term, Value | null>()
 
@@ -44,8 +44,6 @@ function literal(t: Term): Value | undefined {
         const k = literal(kt)
         const v = literal(vt)
         if (k === undefined || v === undefined) return undefined
-        const prev = out.get(k)
-        if (prev !== undefined && !equal(prev, v)) return undefined // evaluated normally, raising the conflict
         out.set(k, v)
       }
       return out

@@ -650,7 +650,7 @@ export class Parser {
     switch (t.kind) {
       case 'number':
         this.#next()
-        term = scalar(parseNumber(t.text), this.#loc(t))
+        term = scalar(this.#number(t), this.#loc(t))
         break
       case 'string':
       case 'rawstring':
@@ -686,7 +686,7 @@ export class Parser {
             const n = this.#tok
             if (n.kind === 'number' && this.#adjacent()) {
               this.#next()
-              const v = parseNumber(n.text)
+              const v = this.#number(n)
               term = scalar(typeof v === 'bigint' ? -v : v === 0 ? 0 : -v, this.#loc(t, n))
             } else {
               const operand = this.#parseTerm()
@@ -706,6 +706,15 @@ export class Parser {
     return this.#parseTermFinish(term, t)
   }
 
+  /** Numbers beyond the double range (`2e308`) are not supported: a parse error, not a crash. */
+  #number(t: Token): number | bigint {
+    try {
+      return parseNumber(t.text)
+    } catch (e) {
+      throw this.#error((e as Error).message, t)
+    }
+  }
+
   #parseIdentTerm(): Term {
     const t = this.#next()
     if (this.#isPunct('.') && this.#adjacent()) return varTerm(t.text, this.#loc(t))
@@ -722,7 +731,9 @@ export class Parser {
       const end = this.#next()
       return { kind: 'Set', items: [], location: this.#loc(t, end) }
     }
-    if (ALWAYS_KEYWORDS.has(t.text) || this.#keywords.has(t.text)) {
+    // A keyword directly followed by `(` is a call of the built-in of that name (`contains(a, b)`).
+    const callsBuiltin = this.#isPunct('(') && this.#adjacent()
+    if ((ALWAYS_KEYWORDS.has(t.text) || this.#keywords.has(t.text)) && !callsBuiltin) {
       throw this.#error(`unexpected ${t.text} keyword`, t)
     }
     return varTerm(t.text, this.#loc(t))
