@@ -46,7 +46,7 @@ describe('semver', () => {
     assert.equal(call('semver.compare', '1.0.0-alpha.2', '1.0.0-alpha.10'), -1)
     assert.equal(call('semver.compare', '1.0.0-alpha.beta', '1.0.0-alpha.1'), 1)
     assert.equal(call('semver.compare', '1.0.0-rc.1', '1.0.0-rc.1.1'), -1)
-    assert.throws(() => call('semver.compare', '1', '1.0.0'), { message: 'operand 1: string 1 is not a valid SemVer' })
+    assert.throws(() => call('semver.compare', '1', '1.0.0'), { message: 'operand 1: string "1" is not a valid SemVer' })
   })
   it('is_valid', () => {
     assert.equal(call('semver.is_valid', '1.0.0'), true)
