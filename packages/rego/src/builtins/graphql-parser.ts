@@ -3,6 +3,7 @@
  * in gqlparser's JSON shape (`Operations`, `Fragments`, `SelectionSet`, `Definitions`, …) and the
  * errors carry gqlparser's texts and positions (`Expected Name, found <EOF>` at line:column).
  */
+import { goQuote } from './strings-util.js'
 
 /** A plain JSON-shaped node, as gqlparser's structs marshal. */
 export type GNode = { [key: string]: GJSON }
@@ -29,7 +30,7 @@ interface Token {
   col: number
 }
 
-const tokenString = (t: Token): string => (t.value !== '' ? `${t.kind} ${JSON.stringify(t.value)}` : t.kind)
+const tokenString = (t: Token): string => (t.value !== '' ? `${t.kind} ${goQuote(t.value)}` : t.kind)
 
 /** GraphQL's block string value: common indentation removed, blank first/last lines dropped. */
 function blockStringValue(raw: string): string {
@@ -226,7 +227,7 @@ class Parser {
 
   expectKeyword(value: string): Token {
     if (this.tok.kind === 'Name' && this.tok.value === value) return this.next()
-    this.error(this.tok, `Expected ${JSON.stringify(value)}, found ${tokenString(this.tok)}`)
+    this.error(this.tok, `Expected ${goQuote(value)}, found ${tokenString(this.tok)}`)
   }
 
   /** `start item* end`, possibly absent. */
