@@ -264,7 +264,8 @@ export function goJSONParse(text: string): Value {
   const v = r.value()
   r.ws()
   const c = r.ch()
-  if (c !== undefined) throw syntax(c, 'after top-level value')
+  // OPA reads one more token after the value: text that cannot start a value fails that read.
+  if (c !== undefined) throw syntax(c, /^[-0-9{["tfn]$/.test(c) ? 'after top-level value' : 'looking for beginning of value')
   return v
 }
 
