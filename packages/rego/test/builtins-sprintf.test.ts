@@ -30,6 +30,8 @@ describe('sprintf', () => {
     assert.equal(sp('%g', 1e-7), '1e-07')
     assert.equal(sp('%.3g', 1234.5), '1.23e+03')
     assert.equal(sp('%f', 1e22), '10000000000000000000000.000000')
+    assert.equal(sp('%x %X %x %.1x', 1.5, 255.5, -0.1, 1.96875), '0x1.8p+00 0X1.FFP+07 -0x1.999999999999ap-04 0x1.0p+01')
+    assert.equal(sp('%b', 1.5), '6755399441055744p-52')
   })
 
   it('rounds exact halves to even like strconv', () => {

@@ -230,11 +230,62 @@ export function goFormatFloatG(x: number): string {
   return (x < 0 ? '-' : '') + formatFloat(Math.abs(x), 'g', -1)
 }
 
+/** strconv's `%b` and `%x` of a non-negative double: binary or hexadecimal mantissa, binary exponent. */
+function formatFloatBinary(x: number, verb: string, prec: number): string {
+  const view = new DataView(new ArrayBuffer(8))
+  view.setFloat64(0, x)
+  const bits = view.getBigUint64(0)
+  let exp = Number((bits >> 52n) & 0x7ffn)
+  let mant = bits & ((1n << 52n) - 1n)
+  if (exp === 0) exp++
+  else mant |= 1n << 52n
+  exp -= 1023
+  if (verb === 'b') {
+    const e = exp - 52
+    return `${mant}p${e >= 0 ? '+' : '-'}${Math.abs(e)}`
+  }
+  if (mant === 0n) exp = 0
+  mant <<= 8n
+  while (mant !== 0n && (mant & (1n << 60n)) === 0n) {
+    mant <<= 1n
+    exp--
+  }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4)
+    const extra = (mant << shift) & ((1n << 60n) - 1n)
+    mant >>= 60n - shift
+    if ((extra | (mant & 1n)) > 1n << 59n) mant++
+    mant <<= 60n - shift
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n
+      exp++
+    }
+  }
+  const hex = verb === 'X' ? '0123456789ABCDEF' : '0123456789abcdef'
+  let out = '0' + verb + String((mant >> 60n) & 1n)
+  mant = (mant << 4n) & ((1n << 64n) - 1n)
+  if (prec < 0 && mant !== 0n) {
+    out += '.'
+    while (mant !== 0n) {
+      out += hex[Number((mant >> 60n) & 15n)]
+      mant = (mant << 4n) & ((1n << 64n) - 1n)
+    }
+  } else if (prec > 0) {
+    out += '.'
+    for (let i = 0; i < prec; i++) {
+      out += hex[Number((mant >> 60n) & 15n)]
+      mant = (mant << 4n) & ((1n << 64n) - 1n)
+    }
+  }
+  const ae = Math.abs(exp)
+  return out + (verb === 'X' ? 'P' : 'p') + (exp < 0 ? '-' : '+') + (ae < 10 ? '0' + ae : String(ae))
+}
+
 function fmtFloat(v: number, verb: string, f: Flags): string {
   let prec = verb === 'v' ? -1 : verb === 'f' || verb === 'F' || verb === 'e' || verb === 'E' ? 6 : -1
   if (f.prec !== undefined) prec = f.prec
   const neg = v < 0 || Object.is(v, -0)
-  let num = formatFloat(Math.abs(v), verb === 'v' ? 'g' : verb, prec)
+  let num = 'bxX'.includes(verb) ? formatFloatBinary(Math.abs(v), verb, prec) : formatFloat(Math.abs(v), verb === 'v' ? 'g' : verb, prec)
   if (f.sharp && !num.includes('.') && !/[eE]/.test(num)) num += '.'
   const sign = neg ? '-' : f.plus ? '+' : f.space ? ' ' : ''
   if (sign !== '' && f.zero && !f.minus && f.wid !== undefined && f.wid > num.length + 1) {
@@ -361,7 +412,7 @@ function printArg(a: GoArg, verb: string, f: Flags): string {
     case 'big':
       return fmtBig(a.v, verb, f)
     case 'float':
-      out = 'vbgGxXfFeE'.includes(verb) ? fmtFloat(a.v, verb === 'x' || verb === 'X' || verb === 'b' ? 'g' : verb, f) : undefined
+      out = 'vbgGxXfFeE'.includes(verb) ? fmtFloat(a.v, verb, f) : undefined
       break
     case 'string':
       out = fmtString(a.v, verb, f)
