@@ -34,6 +34,7 @@ describe('strings.render_template (Go text/template)', () => {
     assert.equal(render('{{define "T"}}[{{.}}]{{end}}{{template "T" .v}}', { v: 'x' }), '[x]')
     // Numbers arrive as json.Number, a string type: they compare with strings, not with integers.
     assert.equal(render('{{if eq .n "5"}}yes{{end}} {{len .n}} {{index .m "nope"}}', { n: 5, m: {} }), 'yes 1 <no value>')
+    assert.equal(render('{{printf "%d|%v|%T" .n .n .n}} {{printf "%d" 5}} {{print .n .n}} {{print 1 2}}', { n: 5 }), '%!d(json.Number=5)|5|json.Number 5 55 1 2')
   })
 
   it('reports template errors', () => {

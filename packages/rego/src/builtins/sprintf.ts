@@ -11,11 +11,13 @@ import { RSet, type RObject, type Value } from '../value/value.js'
 import { formatNumber } from '../value/json.js'
 import { goQuote } from './strings-util.js'
 
-type GoArg =
+export type GoArg =
   | { readonly t: 'int'; readonly v: bigint }
   | { readonly t: 'big'; readonly v: bigint }
   | { readonly t: 'float'; readonly v: number }
   | { readonly t: 'string'; readonly v: string }
+  /** A json.Number (how text/template sees numbers from its data): a Go string type. */
+  | { readonly t: 'jsonnum'; readonly v: string }
 
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
@@ -49,7 +51,7 @@ export function termString(v: Value): string {
   }
 }
 
-const GO_TYPE: Record<GoArg['t'], string> = { int: 'int', big: '*big.Int', float: 'float64', string: 'string' }
+const GO_TYPE: Record<GoArg['t'], string> = { int: 'int', big: '*big.Int', float: 'float64', string: 'string', jsonnum: 'json.Number' }
 
 interface Flags {
   plus: boolean
@@ -403,7 +405,7 @@ function fmtBig(v: bigint, verb: string, f: Flags): string {
 
 function printArg(a: GoArg, verb: string, f: Flags): string {
   if (verb === 'T') return pad(GO_TYPE[a.t], f)
-  if (verb === 'v' && f.sharp && a.t === 'string') return pad(goQuote(a.v), f)
+  if (verb === 'v' && f.sharp && (a.t === 'string' || a.t === 'jsonnum')) return pad(goQuote(a.v), f)
   let out: string | undefined
   switch (a.t) {
     case 'int':
@@ -415,6 +417,7 @@ function printArg(a: GoArg, verb: string, f: Flags): string {
       out = 'vbgGxXfFeE'.includes(verb) ? fmtFloat(a.v, verb, f) : undefined
       break
     case 'string':
+    case 'jsonnum':
       out = fmtString(a.v, verb, f)
       break
   }

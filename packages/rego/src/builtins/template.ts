@@ -12,7 +12,7 @@ import type { BuiltinRegistry } from './builtin.js'
 import { objectOperand, stringOperand } from './operands.js'
 import { RObject, RSet, compare, equal, type Value } from '../value/value.js'
 import { formatNumber } from '../value/json.js'
-import { goSprintf } from './sprintf.js'
+import { goSprintf, type GoArg } from './sprintf.js'
 import { queryEscape } from './encoding.js'
 import { goQuote } from './strings-util.js'
 import { MISSING, Parser, TNum, lex, templateError as fail, type Arg, type Node, type Pipe, type TV } from './template-parse.js'
@@ -76,9 +76,10 @@ const eq = (a: TV, b: TV): boolean => {
 
 function sprint(args: TV[], ln: boolean): string {
   let out = ''
+  // fmt.Sprint spaces operands when neither is a string; json.Number data counts as a string.
+  const isStr = (a: TV | undefined): boolean => typeof a === 'string' || typeof a === 'number' || typeof a === 'bigint'
   args.forEach((a, i) => {
-    const isStr = typeof a === 'string'
-    if (i > 0 && (ln || (!isStr && typeof args[i - 1] !== 'string'))) out += ' '
+    if (i > 0 && (ln || (!isStr(a) && !isStr(args[i - 1])))) out += ' '
     out += show(a, false)
   })
   return ln ? out + '\n' : out
@@ -116,9 +117,9 @@ const FUNCS: Record<string, (args: TV[]) => TV> = {
   printf: ([f, ...args]) =>
     goSprintf(
       typeof f === 'string' ? f : show(f!),
-      args.map((a) => {
-        const n = num(a)
-        if (a instanceof TNum) return Number.isInteger(n) ? { t: 'int', v: BigInt(n!) } : { t: 'float', v: n! }
+      args.map((a): GoArg => {
+        if (a instanceof TNum) return Number.isInteger(a.v) ? { t: 'int', v: BigInt(a.v) } : { t: 'float', v: a.v }
+        if (typeof a === 'number' || typeof a === 'bigint') return { t: 'jsonnum', v: show(a) }
         return { t: 'string', v: show(a, false) }
       }),
     ),
