@@ -107,6 +107,12 @@ describe('graphql validation', () => {
     const s = call('graphql.parse_schema', schema)!
     assert.equal(call('graphql.is_valid', q, s), true)
     assert.deepEqual(toJS(call('graphql.parse', q, s)!), [toJS(q), toJS(s)])
+    assert.throws(() => call('graphql.parse', '{ a }', 'type Query {\n  a: Missing\n}'), {
+      message: 'Undefined type Missing. in GraphQL schema string at location 2:6',
+    })
+    assert.throws(() => call('graphql.parse', '{ a }', 'type Query implements I { a: Int }'), {
+      message: 'Undefined type "I". in GraphQL schema string at location 1:6',
+    })
     assert.throws(() => call('graphql.parse', '{ employee(id: "1") { x } }', s), {
       message: 'Cannot query field "x" on type "Employee". in GraphQL query string at location 1:23',
     })

@@ -200,6 +200,11 @@ class Parser {
     return this.tok
   }
 
+  /** The next token's position, as gqlparser records it (pruned from the built-ins' output). */
+  pos(): GNode {
+    return { Line: this.tok.line, Column: this.tok.col }
+  }
+
   next(): Token {
     this.prev = this.tok
     this.tok = this.lex.next()
@@ -396,12 +401,14 @@ class Parser {
 
   typeReference(): GNode {
     let t: GNode
+    const Position = this.pos()
     if (this.skip('[')) {
       const Elem = this.typeReference()
       this.expect(']')
       t = { NamedType: '', Elem, NonNull: false }
     } else t = { NamedType: this.name(), Elem: null, NonNull: false }
     if (this.skip('!')) t.NonNull = true
+    t.Position = Position
     return t
   }
 
@@ -462,11 +469,13 @@ class Parser {
 
   typeDefinition(description: string, extension = false): GNode {
     const kw = this.next().value
+    const Position = this.pos()
     const d = this.definition(
       { scalar: 'SCALAR', type: 'OBJECT', interface: 'INTERFACE', union: 'UNION', enum: 'ENUM', input: 'INPUT_OBJECT' }[kw]!,
       description,
       this.name(),
     )
+    d.Position = Position
     if (kw === 'type' || kw === 'interface') d.Interfaces = this.implementsInterfaces()
     d.Directives = this.directives(true)
     switch (kw) {
@@ -513,21 +522,23 @@ class Parser {
   }
 
   fieldDefinition(): GNode {
+    const Position = this.pos()
     const Description = this.description()
     const Name = this.name()
     const Arguments = this.some('(', ')', () => this.inputValueDefinition())
     this.expect(':')
     const Type = this.typeReference()
-    return { Description, Name, Arguments, DefaultValue: null, Type, Directives: this.directives(true) }
+    return { Description, Name, Arguments, DefaultValue: null, Type, Directives: this.directives(true), Position }
   }
 
   inputValueDefinition(): GNode {
+    const Position = this.pos()
     const Description = this.description()
     const Name = this.name()
     this.expect(':')
     const Type = this.typeReference()
     const DefaultValue = this.skip('=') ? this.value(true) : null
-    return { Description, Name, DefaultValue, Type, Directives: this.directives(true) }
+    return { Description, Name, DefaultValue, Type, Directives: this.directives(true), Position }
   }
 
   directiveDefinition(Description: string): GNode {

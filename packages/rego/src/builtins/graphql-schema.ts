@@ -48,13 +48,15 @@ function namedType(t: GNode | undefined): string {
 
 /** gqlparser's `LoadSchema` checks: throws GraphQLValidationError on the first problem. */
 export function loadSchema(doc: GNode): LoadedSchema {
-  const fail = (msg: string): never => {
-    throw new GraphQLValidationError(msg)
+  const fail = (msg: string, at?: GNode): never => {
+    const p = node(at?.Position)
+    const loc = p === undefined ? undefined : { line: Number(p.Line), column: Number(p.Column) }
+    throw new GraphQLValidationError(msg, loc)
   }
   const types = new Map<string, GNode>()
   for (const d of arr(doc.Definitions)) {
     const name = str(d.Name)
-    if (types.has(name)) fail(`Cannot redeclare type ${name}.`)
+    if (types.has(name)) fail(`Cannot redeclare type ${name}.`, d)
     types.set(name, { ...d })
   }
   for (const e of arr(doc.Extensions)) {
@@ -64,7 +66,7 @@ export function loadSchema(doc: GNode): LoadedSchema {
       types.set(name, { ...e })
       continue
     }
-    if (str(base.Kind) !== str(e.Kind)) fail(`Cannot extend type ${name} because the base type is a ${str(base.Kind)}, not ${str(e.Kind)}.`)
+    if (str(base.Kind) !== str(e.Kind)) fail(`Cannot extend type ${name} because the base type is a ${str(base.Kind)}, not ${str(e.Kind)}.`, e)
     for (const k of ['Directives', 'Interfaces', 'Fields', 'Types', 'EnumValues']) base[k] = [...arr(base[k]), ...arr(e[k])]
   }
   for (const s of BUILTIN_SCALARS) if (!types.has(s)) types.set(s, { Kind: 'SCALAR', Name: s })
@@ -77,109 +79,112 @@ export function loadSchema(doc: GNode): LoadedSchema {
 
   const isInput = (n: string): boolean => ['SCALAR', 'ENUM', 'INPUT_OBJECT'].includes(str(types.get(n)?.Kind))
   const isOutput = (n: string): boolean => ['SCALAR', 'ENUM', 'OBJECT', 'INTERFACE', 'UNION'].includes(str(types.get(n)?.Kind))
-  const checkName = (n: string): void => {
-    if (n.startsWith('__')) fail(`Name "${n}" must not begin with "__", which is reserved by GraphQL introspection.`)
+  const checkName = (n: string, at?: GNode): void => {
+    if (n.startsWith('__')) fail(`Name "${n}" must not begin with "__", which is reserved by GraphQL introspection.`, at)
   }
-  const checkDirectives = (ds: GJSON | undefined, location: string): void => {
+  const checkDirectives = (ds: GJSON | undefined, location: string, at?: GNode): void => {
     for (const d of arr(ds)) {
       const name = str(d.Name)
       const locs = directives.has(name) ? arr(directives.get(name)!.Locations).map(String) : BUILTIN_DIRECTIVES[name]
-      if (locs === undefined) fail(`Undefined directive ${name}.`)
-      if (!locs.includes(location)) fail(`Directive ${name} is not applicable on ${location}.`)
+      if (locs === undefined) fail(`Undefined directive ${name}.`, at)
+      if (!locs!.includes(location)) fail(`Directive ${name} is not applicable on ${location}.`, at)
     }
   }
-  const checkArgs = (args: GJSON | undefined, where: string): void => {
+  const checkTypeRef = (t: GNode | undefined): string => {
+    const name = namedType(t)
+    if (!types.has(name)) fail(`Undefined type ${name}.`, t)
+    return name
+  }
+  const checkArgs = (args: GJSON | undefined): void => {
     for (const a of arr(args)) {
-      checkName(str(a.Name))
-      const t = namedType(node(a.Type))
-      if (!types.has(t)) fail(`Undefined type ${t}.`)
-      if (!isInput(t)) fail(`${where} argument ${str(a.Name)} must be an input type.`)
-      checkDirectives(a.Directives, 'ARGUMENT_DEFINITION')
+      checkName(str(a.Name), a)
+      const t = checkTypeRef(node(a.Type))
+      if (!isInput(t)) fail(`${str(a.Name)}: argument must be one of SCALAR, ENUM, INPUT_OBJECT.`, a)
+      checkDirectives(a.Directives, 'ARGUMENT_DEFINITION', a)
     }
   }
 
   for (const [name, d] of types) {
     const kind = str(d.Kind)
-    checkName(name)
-    checkDirectives(d.Directives, kind === 'INPUT_OBJECT' ? 'INPUT_OBJECT' : kind)
+    checkName(name, d)
+    checkDirectives(d.Directives, kind, d)
     switch (kind) {
       case 'OBJECT':
       case 'INTERFACE': {
         const fields = arr(d.Fields)
-        if (fields.length === 0) fail(`${kind} ${name}: must define one or more fields.`)
+        if (fields.length === 0) fail(`${kind} ${name}: must define one or more fields.`, d)
         const seen = new Set<string>()
         for (const f of fields) {
           const fname = str(f.Name)
-          checkName(fname)
-          if (seen.has(fname)) fail(`Field ${name}.${fname} can only be defined once.`)
+          checkName(fname, f)
+          if (seen.has(fname)) fail(`Field ${name}.${fname} can only be defined once.`, f)
           seen.add(fname)
-          const t = namedType(node(f.Type))
-          if (!types.has(t)) fail(`Undefined type ${t}.`)
-          if (!isOutput(t)) fail(`${name}.${fname} must be an output type.`)
-          checkArgs(f.Arguments, `${name}.${fname}`)
-          checkDirectives(f.Directives, 'FIELD_DEFINITION')
+          const t = checkTypeRef(node(f.Type))
+          if (!isOutput(t)) fail(`${kind} ${name}: field must be one of SCALAR, OBJECT, INTERFACE, UNION, ENUM.`, f)
+          checkArgs(f.Arguments)
+          checkDirectives(f.Directives, 'FIELD_DEFINITION', f)
         }
         const ifaces = arr(d.Interfaces).map(String)
         for (const i of ifaces) {
           const it = types.get(i)
-          if (it === undefined) fail(`Undefined type ${i}.`)
-          if (str(it!.Kind) !== 'INTERFACE') fail(`${kind} ${name} must only implement interfaces.`)
-          for (const inner of arr(it!.Interfaces).map(String)) {
-            if (!ifaces.includes(inner)) fail(`${kind} ${name} must implement ${inner} because it is implemented by ${i}.`)
-          }
+          if (it === undefined) fail(`Undefined type ${JSON.stringify(i)}.`, d)
+          if (str(it!.Kind) !== 'INTERFACE') fail(`${JSON.stringify(i)} is a non interface type ${str(it!.Kind)}.`, d)
           for (const f of arr(it!.Fields)) {
             const own = fields.find((x) => str(x.Name) === str(f.Name))
-            if (own === undefined) fail(`For ${name} to implement ${i} it must have a field called ${str(f.Name)}.`)
+            if (own === undefined) fail(`For ${name} to implement ${i} it must have a field called ${str(f.Name)}.`, d)
+          }
+          for (const inner of arr(it!.Interfaces).map(String)) {
+            if (ifaces.includes(inner)) continue
+            if (inner === name) fail(`${name} cannot implement ${inner} because it would create a circular reference.`, d)
+            fail(`${name} must implement ${inner} because it is implemented by ${i}.`, d)
           }
         }
         break
       }
       case 'UNION': {
         const members = arr(d.Types).map(String)
-        if (members.length === 0) fail(`UNION ${name}: must define one or more member types.`)
+        if (members.length === 0) fail(`UNION ${name}: must define one or more member types.`, d)
         for (const m of members) {
           const mt = types.get(m)
-          if (mt === undefined) fail(`Undefined type ${m}.`)
-          if (str(mt!.Kind) !== 'OBJECT') fail(`UNION type "${m}" must be OBJECT.`)
+          if (mt === undefined) fail(`Undefined type ${JSON.stringify(m)}.`, d)
+          if (str(mt!.Kind) !== 'OBJECT') fail(`UNION type ${JSON.stringify(m)} must be OBJECT.`, d)
         }
         break
       }
       case 'ENUM': {
         const values = arr(d.EnumValues)
-        if (values.length === 0) fail(`ENUM ${name}: must define one or more unique enum values.`)
+        if (values.length === 0) fail(`ENUM ${name}: must define one or more unique enum values.`, d)
         for (const v of values) {
           const vn = str(v.Name)
-          if (vn === 'true' || vn === 'false' || vn === 'null') fail(`ENUM ${name}: non-enum value ${vn}.`)
-          checkDirectives(v.Directives, 'ENUM_VALUE')
+          if (vn === 'true' || vn === 'false' || vn === 'null') fail(`ENUM ${name}: non-enum value ${vn}.`, d)
+          checkDirectives(v.Directives, 'ENUM_VALUE', d)
         }
         break
       }
       case 'INPUT_OBJECT': {
         const fields = arr(d.Fields)
-        if (fields.length === 0) fail(`INPUT_OBJECT ${name}: must define one or more input fields.`)
+        if (fields.length === 0) fail(`INPUT_OBJECT ${name}: must define one or more input fields.`, d)
         for (const f of fields) {
-          if (arr(f.Arguments).length > 0) fail(`${name}.${str(f.Name)}: input fields cannot have arguments.`)
-          const t = namedType(node(f.Type))
-          if (!types.has(t)) fail(`Undefined type ${t}.`)
-          if (!isInput(t)) fail(`${name}.${str(f.Name)}: field must be one of SCALAR, ENUM, INPUT_OBJECT.`)
-          checkDirectives(f.Directives, 'INPUT_FIELD_DEFINITION')
+          const t = checkTypeRef(node(f.Type))
+          if (!isInput(t)) fail(`${str(types.get(t)!.Kind)} ${str(f.Name)}: field must be one of SCALAR, ENUM, INPUT_OBJECT.`, f)
+          checkDirectives(f.Directives, 'INPUT_FIELD_DEFINITION', f)
         }
         break
       }
       case 'SCALAR':
         break
       default:
-        fail(`Unknown kind ${kind} for ${name}.`)
+        fail(`Unknown kind ${kind} for ${name}.`, d)
     }
   }
-  for (const [, d] of directives) checkArgs(d.Arguments, `@${str(d.Name)}`)
+  for (const [, d] of directives) checkArgs(d.Arguments)
   const schema = [...arr(doc.Schema), ...arr(doc.SchemaExtension)]
   if (arr(doc.Schema).length > 1) fail('Cannot have multiple schema entry points, consider schema extensions instead.')
   for (const s of schema) {
     for (const op of arr(s.OperationTypes)) {
       const t = types.get(str(op.Type))
-      if (t === undefined) fail(`Undefined type ${str(op.Type)}.`)
-      if (str(t!.Kind) !== 'OBJECT') fail(`${str(op.Operation)} root type must be an object, got ${str(t!.Kind)}.`)
+      if (t === undefined) fail(`Undefined type ${str(op.Type)}.`, op)
+      if (str(t!.Kind) !== 'OBJECT') fail(`${str(op.Operation)} root type must be an object, got ${str(t!.Kind)}.`, op)
     }
   }
   return { types, directives, schema }

@@ -76,8 +76,9 @@ function parseAndValidate(q: Value, s: Value): [GNode, GNode] {
   try {
     loaded = loadSchema(schema)
   } catch (e) {
-    if (e instanceof GraphQLValidationError) throw new BuiltinError(`${e.message} in GraphQL schema string`)
-    throw e
+    if (!(e instanceof GraphQLValidationError)) throw e
+    const at = e.location === undefined ? '' : ` at location ${e.location.line}:${e.location.column}`
+    throw new BuiltinError(`${e.message} in GraphQL schema string${at}`)
   }
   try {
     validateQuery(loaded, query, typeof q === 'string' ? q : undefined)
