@@ -21,6 +21,9 @@ describe('yaml built-ins', () => {
   it('unmarshal errors read like go-yaml', () => {
     assert.throws(() => call('yaml.unmarshal', '[1,2,3'), /^BuiltinError: yaml: line 1: did not find expected ',' or '\]'$/)
     assert.equal(call('yaml.is_valid', 'foo:\n - qux: bar\n - baz: {'), false)
+    assert.throws(() => call('yaml.unmarshal', 'a:\n\t- 1'), { message: 'yaml: line 2: found character that cannot start any token' })
+    assert.throws(() => call('yaml.unmarshal', 'key: value: x'), { message: 'yaml: line 1: mapping values are not allowed in this context' })
+    assert.deepEqual(toJS(call('yaml.unmarshal', 'a: 1\na: 2')!), { a: 2 })
     assert.equal(call('yaml.is_valid', 'a: 1'), true)
     assert.equal(call('yaml.is_valid', 1), false)
   })

@@ -59,16 +59,20 @@ function yamlError(code: string, message: string, line: number): BuiltinError {
   let msg = message.split(' at line ')[0]!
   if (/^Flow sequence/.test(msg)) msg = "did not find expected ',' or ']'"
   else if (/^Flow map/.test(msg)) msg = "did not find expected ',' or '}'"
-  else if (code === 'DUPLICATE_KEY') msg = 'mapping key already defined'
+  else if (code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY') msg = 'mapping values are not allowed in this context'
+  else if (code === 'TAB_AS_INDENT' || code === 'BAD_SCALAR_START') msg = 'found character that cannot start any token'
+  else if (code === 'MISSING_CHAR' && /quote/.test(msg)) msg = 'found unexpected end of stream'
+  else if (code === 'UNEXPECTED_TOKEN') msg = 'did not find expected <document start>'
   return new BuiltinError(`yaml: line ${line}: ${msg}`)
 }
 
 export function yamlUnmarshal(text: string): Value {
-  const docs = parseAllDocuments(text, { version: '1.1', intAsBigInt: true, merge: true, uniqueKeys: true, customTags: noTimestamps })
+  // Duplicate keys are not an error in go-yaml v2: the last one wins.
+  const docs = parseAllDocuments(text, { version: '1.1', intAsBigInt: true, merge: true, uniqueKeys: false, customTags: noTimestamps })
   const doc = Array.isArray(docs) ? docs[0] : undefined
   if (doc === undefined) return null
   const err = doc.errors[0]
-  if (err !== undefined) throw yamlError(err.code, err.message, err.linePos?.[0].line ?? 1)
+  if (err !== undefined) throw yamlError(err.code, err.message, err.linePos?.[err.linePos.length - 1]?.line ?? 1)
   return fromYAML(doc.toJS({ mapAsMap: true, maxAliasCount: 1000 }))
 }
 
