@@ -95,3 +95,13 @@ test('rule index: only the rules matching the input constant are evaluated', () 
   assert.deepEqual(printed, ['unindexed'])
   assert.deepEqual(q.eval({ input: { admin: true } }), [{ a: true }])
 })
+
+test('non-deterministic built-in results are recorded per evaluation', () => {
+  const e = new Engine()
+  e.addPolicy('m.rego', 'package x\nid := uuid.rfc4122("a")\n')
+  const { rows, ndBuiltinCache } = e.prepare('x := data.x.id').evalValues({ seed: 7 })
+  assert.equal(rows.length, 1)
+  assert.equal(ndBuiltinCache.get('uuid.rfc4122(["a"])'), rows[0]!.get('x'))
+  // The same seed reproduces the same value.
+  assert.deepEqual(e.prepare('x := data.x.id').eval({ seed: 7 }), [{ x: rows[0]!.get('x') }])
+})

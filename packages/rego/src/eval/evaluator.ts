@@ -5,6 +5,7 @@ import { BuiltinError, OperandError, type Builtin, type BuiltinContext, type Bui
 import type { CompiledPolicy } from '../compiler/compiler.js'
 import type { CompiledQuery, CompiledRule, RuleNode } from '../compiler/compiled.js'
 import { formatValue } from '../value/format.js'
+import { toJSONText } from '../value/json.js'
 import { RObject, RSet, equal, hashKey, type Value } from '../value/value.js'
 import { EvalContext, overrideData, patchValue, type DataOverride, type FunctionOverride } from './context.js'
 import { container, containers, insertPath, insertSetElement, mergeObjects, partialSet, unionSets } from './documents.js'
@@ -355,7 +356,10 @@ export class Evaluator {
     } catch (err) {
       return this.#builtinFailed(b, err, c.location)
     }
-    return r === undefined ? false : k(r)
+    if (r === undefined) return false
+    // Recorded so a decision can be stored with what time, randomness and the network returned.
+    if (b.nondeterministic) ctx.ndCache.set(`${b.name}(${toJSONText(Object.freeze([...vals]))})`, r)
+    return k(r)
   }
 
   /** One context per evaluation; only the caller's location changes between calls. */
