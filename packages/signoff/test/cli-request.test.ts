@@ -12,7 +12,7 @@ interface FakeRequest {
   status: string
   input: unknown
   reason: string | null
-  approval: { min_approvals: number } | null
+  approval: { min_approvals: number; approvers: string[]; channels: string[] } | null
   expires_at: string
   approvals: { approver: string; decision: string; comment: string | null }[]
   links: { approver: string; url: string }[]
@@ -26,6 +26,8 @@ class FakeApi {
   readonly server: Server
   readonly requests = new Map<string, FakeRequest>()
   readonly bodies: unknown[] = []
+  /** While set, long-polls answer 503 as a restarting server would. */
+  unavailable = false
   readonly #waiters = new Map<string, (() => void)[]>()
   #seq = 0
 
@@ -78,10 +80,10 @@ class FakeApi {
         status,
         input: body.input,
         reason: status === 'denied' ? 'nobody deploys there' : null,
-        approval: status === 'pending' ? { min_approvals: 1 } : null,
+        approval: status === 'pending' ? { min_approvals: 1, approvers: ['group:sre'], channels: ['slack:#deploys'] } : null,
         expires_at: new Date(Date.now() + 3_600_000).toISOString(),
         approvals: [],
-        links: status === 'pending' ? [{ approver: 'alice@example.com', url: `${this.url}/r/${id}?t=abc` }] : [],
+        links: status === 'pending' && body.input.resource !== 'quiet' ? [{ approver: 'alice@example.com', url: `${this.url}/r/${id}?t=abc` }] : [],
       }
       this.requests.set(id, r)
       return send(201, r)
@@ -89,6 +91,7 @@ class FakeApi {
     const r = parts[0] === 'v1' && parts[1] === 'requests' ? this.requests.get(parts[2] ?? '') : undefined
     if (!r) return send(404, { code: 'SIGNOFF_NOT_FOUND', message: 'no such request' })
     if (req.method === 'GET' && parts[3] === 'wait') {
+      if (this.unavailable) return send(503, { code: 'SIGNOFF_NOT_READY', message: 'the server is starting' })
       if (r.status !== 'pending') return send(200, r)
       const seconds = Number(url.searchParams.get('timeout'))
       await new Promise<void>((resolve) => {
@@ -150,6 +153,27 @@ describe('cli: request', () => {
     assert.ok(r.stdout.includes(`  approve at ${api.url}/r/${id}?t=abc  (for alice@example.com)\n`))
     assert.ok(r.stdout.endsWith(`request ${id}: approved\n`))
     assert.deepEqual(api.bodies.at(-1), { input: { resource: 'production', action: 'deploy' }, requester: 'ci@example.com', idempotency_key: 'k1' })
+  })
+
+  it('names who it waits for when the API shows no link', async () => {
+    const r = await runCli(['request', '-i', '{"resource":"quiet"}'], { env })
+    assert.equal(r.code, 0)
+    assert.match(r.stdout, /\n  waiting for group:sre \(slack:#deploys\)\n$/)
+  })
+
+  it('keeps waiting through a server restart', async () => {
+    const created = api.nextCreated()
+    const run = runCli(['request', '-i', '{"resource":"production"}', '--wait'], { env })
+    const id = await created
+    api.unavailable = true
+    api.set(id, 'pending')
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    api.unavailable = false
+    api.set(id, 'approved', { approver: 'alice@example.com', decision: 'approve' })
+    const r = await run
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    assert.match(r.stdout, /SIGNOFF_NOT_READY: the server is starting; retrying\n/)
+    assert.match(r.stdout, /reconnected\n/)
   })
 
   it('exits 1 on rejection and 2 on expiry', async () => {

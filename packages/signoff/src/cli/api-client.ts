@@ -16,7 +16,7 @@ export interface ApiRequest {
   readonly status: string
   readonly reason?: string | null
   readonly expires_at?: string | null
-  readonly approval?: { readonly min_approvals?: number } | null
+  readonly approval?: { readonly min_approvals?: number; readonly approvers?: readonly string[]; readonly channels?: readonly string[] } | null
   readonly approvals?: readonly { readonly approver?: unknown; readonly decision?: string; readonly comment?: string | null }[]
   /** Signed approval links, when the server shows them to this caller. */
   readonly links?: readonly { readonly approver?: string; readonly url: string; readonly expires_at?: string }[]
@@ -70,20 +70,20 @@ export class ApiClient {
     } catch (e) {
       if (signal?.aborted) throw e
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message
-      throw new CliError(`cannot reach signoff at ${this.#base} (${cause}); is the server running? (--url or SIGNOFF_URL)`)
+      throw new CliError(`cannot reach signoff at ${this.#base} (${cause}); is the server running? (--url or SIGNOFF_URL)`, { transient: true })
     }
     const text = await res.text()
     let json: unknown
     try {
       json = text ? JSON.parse(text) : null
     } catch {
-      throw new CliError(`${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`)
+      throw new CliError(`${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`, { transient: res.status >= 502 && res.status <= 504 })
     }
     if (!res.ok) {
       const err = (json ?? {}) as { code?: unknown; message?: unknown }
       const code = typeof err.code === 'string' ? err.code : undefined
       const message = typeof err.message === 'string' ? err.message : `HTTP ${res.status}`
-      throw new CliError(code ? `${code}: ${message}` : message, { code })
+      throw new CliError(code ? `${code}: ${message}` : message, { code, transient: res.status === 503 })
     }
     return json as T
   }

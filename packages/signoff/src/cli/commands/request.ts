@@ -69,6 +69,10 @@ export async function requestCommand(opts: RequestOptions, ctx: CommandContext):
   const links = approvalLinks(request)
   if (request.status === 'pending') {
     for (const l of links) human.write(`  approve at ${l.url}${l.approver ? `  (for ${l.approver})` : ''}\n`)
+    const who = request.approval?.approvers ?? []
+    if (links.length === 0 && who.length > 0) {
+      human.write(`  waiting for ${who.join(', ')} (${(request.approval?.channels ?? []).join(', ') || 'web'})\n`)
+    }
   }
 
   let code = exitCodeForStatus(request.status)
@@ -95,13 +99,14 @@ async function waitForOutcome(
   let request = first
   let frame = 0
   let stop = false
+  let lost = false
   const abort = new AbortController()
   const unsubscribe = io.onInterrupt?.(() => {
     stop = true
     abort.abort()
   })
   const draw = (): void => {
-    const line = `${SPINNER[frame++ % SPINNER.length]} ${statusLine(request, ctx.now())} · waited ${formatDuration(ctx.now() - started)}`
+    const line = `${SPINNER[frame++ % SPINNER.length]} ${statusLine(request, ctx.now())} · waited ${formatDuration(ctx.now() - started)}${lost ? ' · reconnecting' : ''}`
     human.write(`\r\x1b[2K${line}`)
   }
   const ticker = live ? setInterval(draw, 1000) : null
@@ -115,9 +120,16 @@ async function waitForOutcome(
       const polled = ctx.now()
       try {
         request = await client.waitRequest(request.id, seconds, abort.signal)
+        if (lost) human.write(live ? '' : `request ${request.id}: reconnected\n`)
+        lost = false
       } catch (e) {
         if (abort.signal.aborted) break
-        throw e
+        // The server restarting or a load balancer hiccup must not end the wait: retry each second.
+        if (!(e instanceof CliError) || !e.transient) throw e
+        if (!lost && !live) human.write(`request ${request.id}: ${e.message}; retrying\n`)
+        lost = true
+        await sleep(Math.min(1000, Math.max(0, deadline - ctx.now())))
+        continue
       }
       const code = exitCodeForStatus(request.status)
       if (!live) {
