@@ -64,7 +64,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-describe('first approval (README walkthrough)', () => {
+describe('first approval (README walkthrough)', { timeout: 120_000 }, () => {
   it('serve prints where it listens and the admin token once', async () => {
     assert.ok(env.SIGNOFF_TOKEN!.length >= 32)
   })

@@ -41,7 +41,7 @@ describe('cli: db migrate', () => {
   })
 })
 
-describe('cli: log verify and export', () => {
+describe('cli: log verify and export', { timeout: 60_000 }, () => {
   before(async () => {
     const cfg = loadConfig({ file: config, env: {} })
     const store = await Store.open(cfg.database)

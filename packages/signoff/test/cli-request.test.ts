@@ -128,7 +128,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-describe('cli: request', () => {
+describe('cli: request', { timeout: 60_000 }, () => {
   it('exits 0 at once when the policy allows', async () => {
     const r = await runCli(['request', '--input', '{"resource":"staging"}', '--wait'], { env })
     assert.equal(r.code, 0, r.stderr)
@@ -232,7 +232,7 @@ describe('cli: request', () => {
   })
 })
 
-describe('cli: approve, reject, cancel', () => {
+describe('cli: approve, reject, cancel', { timeout: 30_000 }, () => {
   it('decides through the API and reports conflicts', async () => {
     const created = api.nextCreated()
     await runCli(['request', '-i', '{"resource":"production"}'], { env })

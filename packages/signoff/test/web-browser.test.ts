@@ -46,7 +46,7 @@ function link(id: string, approver: string, ttlMs = 60_000): string {
   return mintApprovalLink(tokens, { publicUrl: base, requestId: id, approver, expiresAt: clock + ttlMs }).url
 }
 
-describe('web in Chromium: approval link', () => {
+describe('web in Chromium: approval link', { timeout: 120_000 }, () => {
   it('opens a signed link, approves with a comment, and shows the outcome', async () => {
     backend.requests.set('b1', { ...request('b1'), input: { resource: 'production', action: 'deploy', note: '<b>bold?</b>' } })
     const page = await newPage()
@@ -111,7 +111,7 @@ describe('web in Chromium: approval link', () => {
   })
 })
 
-describe('web in Chromium: dashboard', () => {
+describe('web in Chromium: dashboard', { timeout: 120_000 }, () => {
   it('signs in with the admin token, filters, and shows a timeline', async () => {
     backend.requests.set('d1', { ...request('d1'), requester: 'dev@example.com', status: 'expired' })
     const page = await newPage()
