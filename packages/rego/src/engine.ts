@@ -15,7 +15,7 @@ export interface EngineOptions {
   readonly strictBuiltinErrors?: boolean
   /** Whether `http.send` and `net.lookup_ip_addr` may use the network (default true). */
   readonly allowNet?: boolean
-  /** Environment visible to `opa.runtime()` (default: none). */
+  /** Environment visible to `opa.runtime()`; without it, `opa.runtime()` is `{}` as in OPA with no runtime. */
   readonly env?: Readonly<Record<string, string>>
   /** Where `print` writes (default: stderr). */
   readonly print?: (msg: string) => void
@@ -122,7 +122,7 @@ export class Engine {
         strict: opts.strictBuiltinErrors ?? this.#opts.strictBuiltinErrors ?? false,
         timeNs: opts.timeNs ?? BigInt(Date.now()) * 1_000_000n,
         random: rand,
-        env: this.#opts.env ?? {},
+        env: this.#opts.env,
         ndCache: nd,
         evalCache: new Map(),
         allowNet: this.#opts.allowNet ?? true,

@@ -79,7 +79,32 @@ const rounding = (name: string, description: string, f: (x: number) => number) =
   },
 })
 
+/** Go's strconv.ParseFloat decimal syntax; OPA refuses infinities and NaN. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
+function toNumber(v: Value): Num {
+  if (v === null) return 0
+  if (typeof v === 'boolean') return v ? 1 : 0
+  if (typeof v === 'number' || typeof v === 'bigint') return v
+  if (typeof v === 'string') {
+    if (!DECIMAL.test(v)) throw new BuiltinError(`strconv.ParseFloat: parsing ${JSON.stringify(v)}: invalid syntax`)
+    if (/^[+-]?\d+$/.test(v)) return normalizeInt(BigInt(v))
+    const n = Number(v)
+    if (!Number.isFinite(n)) throw new BuiltinError(`strconv.ParseFloat: parsing ${JSON.stringify(v)}: value out of range`)
+    return n
+  }
+  throw operandTypeError(1, v, 'null', 'boolean', 'number', 'string')
+}
+
 export function register(reg: BuiltinRegistry): void {
+  reg.register({
+    name: 'to_number',
+    args: [{ name: 'x', type: 'any<null, boolean, number, string>', description: 'value to convert' }],
+    result: { name: 'num', type: 'number', description: 'the numeric representation of `x`' },
+    description: 'Converts a string, bool, or number value to a number: Strings are converted to numbers using `strconv.Atoi`, Boolean `false` is converted to 0 and `true` is converted to 1.',
+    categories: ['conversions'],
+    impl: ([x]) => toNumber(x!),
+  })
   reg.register(binary('plus', '+', 'Plus adds two numbers together.', (a, b) => arith(a, b, (x, y) => x + y, (x, y) => x + y)))
   reg.register(binary('mul', '*', 'Multiplies two numbers.', (a, b) => arith(a, b, (x, y) => x * y, (x, y) => x * y)))
   reg.register(binary('div', '/', 'Divides the first number by the second number.', div))

@@ -38,8 +38,11 @@ export interface BuiltinContext {
   readonly timeNs: bigint
   /** The evaluation's seeded random source, uniform in [0, 1). */
   random(): number
-  /** Environment visible to `opa.runtime()`. */
-  readonly env: Readonly<Record<string, string>>
+  /**
+   * Environment visible to `opa.runtime()`; undefined when the embedder configured no runtime,
+   * and `opa.runtime()` is then `{}`, as in OPA without a runtime.
+   */
+  readonly env: Readonly<Record<string, string>> | undefined
   /** Location of the calling expression, for messages. */
   readonly location: Location | undefined
   /**

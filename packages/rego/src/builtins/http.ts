@@ -159,7 +159,7 @@ function buildRequest(o: RObject, ctx: BuiltinContext): Request {
   }
   if (timeoutMs <= 0) timeoutMs = 24 * 3600 * 1000 // Go: zero means no timeout
 
-  const envOf = (name: string | undefined): string | undefined => (name === undefined ? undefined : (ctx.env[name] ?? process.env[name]))
+  const envOf = (name: string | undefined): string | undefined => (name === undefined ? undefined : (ctx.env?.[name] ?? process.env[name]))
   const caParts: string[] = []
   const caCert = str(o, 'tls_ca_cert')
   if (caCert !== undefined) caParts.push(caCert)

@@ -9,6 +9,9 @@ import { register as arithmetic } from './arithmetic.js'
 import { register as aggregates } from './aggregates.js'
 import { register as types } from './types.js'
 import { register as sets } from './sets.js'
+import { register as objects } from './objects.js'
+import { register as arrays } from './arrays.js'
+import { register as time } from './time.js'
 import { register as strings } from './strings.js'
 import { register as sprintf } from './sprintf.js'
 import { register as regex } from './regex.js'
@@ -44,6 +47,9 @@ const FAMILIES: readonly Family[] = [
   aggregates,
   types,
   sets,
+  objects,
+  arrays,
+  time,
   strings,
   sprintf,
   regex,

@@ -21,6 +21,7 @@ export function register(reg: BuiltinRegistry): void {
     description: 'Returns an object that describes the runtime environment where OPA is deployed.',
     categories: ['opa'],
     impl(_args, ctx) {
+      if (ctx.env === undefined) return new RObject()
       const env = RObject.from(Object.entries(ctx.env))
       return RObject.from([
         ['env', env],

@@ -304,18 +304,17 @@ export class Evaluator {
     if (!t) throw new RegoError('eval_internal_error', 'unresolved call', c.location)
     const key = t.kind === 'func' ? 'data.' + t.path.join('.') : t.name
     const override = this.#ctx.functions?.get(key)
-    if (override) return this.#invokeOverride(key, override, c, vals, k)
+    if (override) return this.#invokeOverride(override, c, vals, k)
     if (t.kind === 'func') return this.#callFunction(t.path, vals, k)
     return this.#callBuiltin(t.name, c, vals, k)
   }
 
-  #invokeOverride(key: string, o: FunctionOverride, c: Call, vals: readonly Value[], k: KV): boolean {
+  #invokeOverride(o: FunctionOverride, c: Call, vals: readonly Value[], k: KV): boolean {
     if (o.kind === 'value') return k(o.value)
-    // The replacement sees the original function (`with f as g` where g calls f is no recursion).
+    // The replacement sees the original functions: `with f as g` where g calls f is no
+    // recursion, and a mock never calls another mock.
     const outer = this.#ctx
-    const fns = new Map(outer.functions ?? [])
-    fns.delete(key)
-    const inner = new EvalContext(outer.input, outer.data, fns)
+    const inner = new EvalContext(outer.input, outer.data, undefined)
     this.#ctx = inner
     try {
       return o.kind === 'func'
@@ -853,8 +852,16 @@ export class Evaluator {
   #computeVirtual(node: RuleNode, base: Value | undefined, ov: DataOverride | undefined): Value | undefined {
     const kind = node.rules[0]!.kind
     switch (kind) {
-      case 'function':
-        return undefined
+      case 'function': {
+        // A function without parameters (`f() := 1`) is also a document.
+        if (node.rules.some((r) => r.args.length > 0)) return undefined
+        let v: Value | undefined
+        this.#callFunction(node.path.map(String), [], (x) => {
+          v = x
+          return true
+        })
+        return v
+      }
       case 'complete':
         return this.#evalComplete(this.#candidates(node))
       case 'set': {

@@ -61,7 +61,7 @@ export function runCase(dir: string, file: string, c: Case): CaseResult {
   const base = { dir, file, note: c.note }
   let rows: Map<string, Value>[]
   try {
-    const engine = new Engine({ env: c.env ?? {}, print: () => {} })
+    const engine = new Engine({ env: c.env, print: () => {} })
     ;(c.modules ?? []).forEach((m, i) => engine.addPolicy(`test-${i}.rego`, m, { regoVersion: version }))
     engine.setData(c.data ?? {})
     const inputValue = c.input_term !== undefined ? parseTerm(c.input_term, version) : c.input === undefined ? undefined : fromJS(c.input)
