@@ -81,6 +81,9 @@ describe('web routes: approval page', () => {
 
 describe('web routes: dashboard', () => {
   it('redirects to sign-in, signs in, lists and signs out', async () => {
+    const slash = await app.inject({ url: '/ui/' })
+    assert.equal(slash.statusCode, 303)
+    assert.equal(slash.headers.location, '/ui')
     const anon = await app.inject({ url: '/ui' })
     assert.equal(anon.statusCode, 303)
     assert.equal(anon.headers.location, '/ui/login')

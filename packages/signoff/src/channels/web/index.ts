@@ -8,7 +8,7 @@ export { renderDashboard, renderLoginPage, renderRequestPage } from './dashboard
 export { renderLinkRefusal, renderMessagePage, type StatusPage } from './message-page.js'
 export type { ApprovalView, RequestView, RequestViewStatus, TimelineEntry } from './request-view.js'
 export type { WebBackend, WebDecision, WebDecisionResult, WebListPage, WebListQuery } from './web-backend.js'
-export type { WebResponse } from './web-response.js'
+export { redirect, type WebResponse } from './web-response.js'
 export { ApprovalLinkFlow, decisionErrorText } from './approval-link-flow.js'
 export { DashboardFlow, LOGIN_COOKIE, SESSION_COOKIE } from './dashboard-flow.js'
 export { ANYONE, WebChannel, linkIdentity, type WebChannelOptions } from './web-channel.js'

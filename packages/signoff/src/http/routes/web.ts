@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { ApprovalLinkFlow, DashboardFlow, PAGE_HEADERS, renderMessagePage, type SignedToken, type WebBackend, type WebResponse } from '../../channels/web/index.js'
+import { ApprovalLinkFlow, DashboardFlow, PAGE_HEADERS, redirect, renderMessagePage, type SignedToken, type WebBackend, type WebResponse } from '../../channels/web/index.js'
 import type { AppContext } from '../app-context.js'
 
 /** The web channel's dependencies. */
@@ -148,6 +148,8 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
       send(reply, await links.submit(req.params.id, decision, req.body ?? {})),
     )
   }
+
+  app.get('/ui/', { schema: { querystring: { type: 'object' }, hide: true } }, async (_req, reply) => send(reply, redirect('/ui')))
 
   app.get('/ui/login', { schema: { querystring: { type: 'object' }, hide: true } }, async (req, reply) => send(reply, dashboard.loginPage(parseCookies(req.headers.cookie))))
 
