@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert'
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 import { exitCodeForStatus } from '../src/cli/exit-code.js'
 import { formatDuration, parseDuration } from '../src/cli/parse-duration.js'
@@ -30,6 +32,21 @@ describe('cli: command table', () => {
     const o = await runCli(['eval', '--nope', 'data'])
     assert.equal(o.code, 3)
     assert.match(o.stderr, /unknown option '--nope'/)
+  })
+})
+
+describe('cli: the executable', () => {
+  it('bin/signoff.js runs the built CLI (eval on the bundled seed policy)', () => {
+    const bin = fileURLToPath(new URL('../bin/signoff.js', import.meta.url))
+    const seed = fileURLToPath(new URL('../../../examples/seed/approvals.rego', import.meta.url))
+    const r = spawnSync(process.execPath, [bin, 'eval', '--v0-compatible', '-d', seed, '-f', 'pretty', 'data.approvals.deny with input as {"resource": "production"}'], {
+      input: '',
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    })
+    assert.equal(r.status, 0, r.stderr)
+    assert.equal(r.stdout, 'true\n', 'an unapproved production deploy is denied')
   })
 })
 
