@@ -87,6 +87,8 @@ function toNumber(v: Value): Num {
   if (typeof v === 'boolean') return v ? 1 : 0
   if (typeof v === 'number' || typeof v === 'bigint') return v
   if (typeof v === 'string') {
+    // ParseFloat would accept these; OPA refuses them as a type error.
+    if (/^[+-]?(inf|infinity|nan)$/i.test(v)) throw operandTypeError(1, v, 'valid number string')
     if (!DECIMAL.test(v)) throw new BuiltinError(`strconv.ParseFloat: parsing ${JSON.stringify(v)}: invalid syntax`)
     if (/^[+-]?\d+$/.test(v)) return normalizeInt(BigInt(v))
     const n = Number(v)

@@ -12,6 +12,11 @@ import { register as sets } from './sets.js'
 import { register as objects } from './objects.js'
 import { register as arrays } from './arrays.js'
 import { register as time } from './time.js'
+import { register as bits } from './bits.js'
+import { register as casts } from './casts.js'
+import { register as graph } from './graph.js'
+import { register as walk } from './walk.js'
+import { register as rand } from './rand.js'
 import { register as strings } from './strings.js'
 import { register as sprintf } from './sprintf.js'
 import { register as regex } from './regex.js'
@@ -50,6 +55,11 @@ const FAMILIES: readonly Family[] = [
   objects,
   arrays,
   time,
+  bits,
+  casts,
+  graph,
+  walk,
+  rand,
   strings,
   sprintf,
   regex,
