@@ -1,7 +1,7 @@
 /** Graph reachability (OPA `topdown/reachable.go`): graphs are objects of node → neighbours. */
 import type { BuiltinRegistry } from './builtin.js'
 import { objectOperand, operandTypeError } from './operands.js'
-import { RObject, RSet, type Value } from '../value/value.js'
+import { RSet, type RObject, type Value } from '../value/value.js'
 
 const GRAPH = 'object[any: any<array[any], set[any]>]'
 
