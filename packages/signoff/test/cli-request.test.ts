@@ -191,7 +191,7 @@ describe('cli: request', { timeout: 60_000 }, () => {
     assert.equal(r.code, 2)
     assert.match(r.stdout, /still pending; stopped waiting \(--timeout\)\n$/)
     const took = Date.now() - started
-    assert.ok(took >= 900 && took < 3000, `waited ${took} ms`)
+    assert.ok(took >= 900 && took < 5000, `waited ${took} ms`)
   })
 
   it('draws a live status line on a terminal', async () => {
