@@ -17,6 +17,7 @@ import { register as casts } from './casts.js'
 import { register as graph } from './graph.js'
 import { register as walk } from './walk.js'
 import { register as rand } from './rand.js'
+import { register as net } from './net.js'
 import { register as strings } from './strings.js'
 import { register as sprintf } from './sprintf.js'
 import { register as regex } from './regex.js'
@@ -60,6 +61,7 @@ const FAMILIES: readonly Family[] = [
   graph,
   walk,
   rand,
+  net,
   strings,
   sprintf,
   regex,
