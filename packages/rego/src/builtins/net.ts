@@ -2,7 +2,7 @@
  * CIDR built-ins (OPA `topdown/cidr.go`), with Go's `net` parsing and printing: IPv4 and IPv6
  * (`::` compression, embedded IPv4), networks masked to their prefix.
  */
-import { BuiltinError, OperandError, type BuiltinRegistry } from './builtin.js'
+import { BuiltinError, type BuiltinRegistry } from './builtin.js'
 import { operandTypeError, stringOperand } from './operands.js'
 import { RObject, RSet, type Value } from '../value/value.js'
 
