@@ -70,6 +70,13 @@ describe('cli: eval', () => {
     assert.deepEqual(JSON.parse(j.stdout).result[0].bindings, { x: 3 })
   })
 
+  it('reads the input from standard input with -I', async () => {
+    const r = await runCli(['eval', '-d', 'v1', '-I', '-f', 'pretty', 'data.approvals.allow'], { cwd: dir, stdin: '{"resource":"production","approved":true}' })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, 'true\n')
+    assert.equal((await runCli(['eval', '-d', 'v1', '-I', '-i', 'approved.json', 'data'], { cwd: dir })).code, 3)
+  })
+
   it('names file:row:col for a policy that does not parse, exit 3', async () => {
     const r = await runCli(['eval', '-d', 'broken.rego', 'data.broken.allow'], { cwd: dir })
     assert.equal(r.code, 3)

@@ -90,6 +90,7 @@ class FakeApi {
     }
     const r = parts[0] === 'v1' && parts[1] === 'requests' ? this.requests.get(parts[2] ?? '') : undefined
     if (!r) return send(404, { code: 'SIGNOFF_NOT_FOUND', message: 'no such request' })
+    if (req.method === 'GET' && parts.length === 3) return send(200, r)
     if (req.method === 'GET' && parts[3] === 'wait') {
       if (this.unavailable) return send(503, { code: 'SIGNOFF_NOT_READY', message: 'the server is starting' })
       if (r.status !== 'pending') return send(200, r)
@@ -229,6 +230,24 @@ describe('cli: request', { timeout: 60_000 }, () => {
     assert.match(down.stderr, /cannot reach signoff at http:\/\/127\.0\.0\.1:9/)
     assert.equal((await runCli(['request'], { env })).code, 3, 'missing --input')
     assert.equal((await runCli(['request', '-i', '{}', '--timeout', 'soon'], { env })).code, 3)
+  })
+})
+
+describe('cli: wait', { timeout: 30_000 }, () => {
+  it('attaches to an existing request: times out while pending, then exits with the outcome', async () => {
+    const created = api.nextCreated()
+    await runCli(['request', '-i', '{"resource":"production"}'], { env })
+    const id = await created
+    const pending = await runCli(['wait', id, '--timeout', '1s'], { env })
+    assert.equal(pending.code, 2)
+    assert.match(pending.stdout, new RegExp(`^request ${id}: pending`))
+    const run = runCli(['wait', id, '--json'], { env })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    api.set(id, 'rejected', { approver: 'alice@example.com', decision: 'reject' })
+    const r = await run
+    assert.equal(r.code, 1)
+    assert.equal(JSON.parse(r.stdout).status, 'rejected')
+    assert.equal((await runCli(['wait', 'req_nope'], { env })).code, 3)
   })
 })
 

@@ -10,6 +10,7 @@ import { logExportCommand, logVerifyCommand } from './commands/log.js'
 import { requestCommand } from './commands/request.js'
 import { serveCommand } from './commands/serve.js'
 import { testCommand } from './commands/test.js'
+import { waitCommand } from './commands/wait.js'
 
 /** Where an action leaves its exit code (commander's actions return nothing it keeps). */
 export interface ExitBox {
@@ -69,6 +70,13 @@ export function buildProgram(io: CliIo, box: ExitBox, fetchImpl?: typeof fetch):
     .option('--json', 'print the final request as JSON on standard output')
     .action(run((opts: Parameters<typeof requestCommand>[0]) => requestCommand(opts, ctx)))
 
+  program
+    .command('wait <id>')
+    .description('wait for an existing request to be decided (same exit codes as request --wait)')
+    .option('-t, --timeout <duration>', 'stop waiting after this long (e.g. 30s, 10m); exit 2')
+    .option('--json', 'print the final request as JSON on standard output')
+    .action(run((id: string, opts: Parameters<typeof waitCommand>[1]) => waitCommand(id, opts, ctx)))
+
   for (const verb of ['approve', 'reject', 'cancel'] as const) {
     program
       .command(`${verb} <id>`)
@@ -83,6 +91,7 @@ export function buildProgram(io: CliIo, box: ExitBox, fetchImpl?: typeof fetch):
     .description('evaluate a Rego query, like opa eval')
     .option('-d, --data <path>', 'policy or data file or directory (repeatable)', collect, [])
     .option('-i, --input <file>', 'input document file (JSON or YAML)')
+    .option('-I, --stdin-input', 'read the input document (JSON) from standard input')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'pretty']).default('json'))
     .option('--v0-compatible', 'parse files as Rego v0')
     .action(run((query: string, opts: Parameters<typeof evalCommand>[1]) => evalCommand(query, opts, ctx)))

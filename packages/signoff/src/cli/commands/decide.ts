@@ -1,6 +1,6 @@
 import type { CommandContext } from '../command-context.js'
 import { ExitCode } from '../exit-code.js'
-import { statusLine } from './request.js'
+import { statusLine } from '../request-waiter.js'
 
 /** Options of `signoff approve|reject|cancel`. */
 export interface DecideOptions {

@@ -6,11 +6,14 @@ import type { CommandContext } from '../command-context.js'
 import { ExitCode } from '../exit-code.js'
 import { formatJson, formatPretty, type OpaResultRow } from '../opa-result.js'
 import { loadPolicyEngine, regoFailure } from '../policy-engine.js'
+import { readJsonArgument } from '../read-input.js'
 
 /** Options of `signoff eval`. */
 export interface EvalOptions {
   readonly data: readonly string[]
   readonly input?: string
+  /** Read the input document from standard input (`opa eval --stdin-input`). */
+  readonly stdinInput?: boolean
   readonly format: 'json' | 'pretty'
   readonly v0Compatible?: boolean
 }
@@ -45,7 +48,8 @@ async function readInput(file: string, cwd: string): Promise<unknown> {
  * (`{}` when undefined); `pretty` prints the value or a table. Exit 0, or 3 on any error.
  */
 export async function evalCommand(query: string, opts: EvalOptions, ctx: CommandContext): Promise<ExitCode> {
-  const input = opts.input === undefined ? undefined : await readInput(opts.input, ctx.io.cwd)
+  if (opts.input !== undefined && opts.stdinInput) throw new CliError('--input and --stdin-input cannot be used together')
+  const input = opts.stdinInput ? await readJsonArgument('-', '--stdin-input', ctx.io) : opts.input === undefined ? undefined : await readInput(opts.input, ctx.io.cwd)
   const regoVersion = opts.v0Compatible ? 0 : 1
   const engine = await loadPolicyEngine(opts.data, ctx.io.cwd, regoVersion)
   const text = query.trim()
