@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { Engine, RegoError, RegoErrors, fromJS, parseTerm, toJS, type Value } from '../../src/index.js'
+import { Engine, RegoError, RegoErrors, defaultRegistry, fromJS, parseTerm, toJS, type BuiltinRegistry, type Value } from '../../src/index.js'
 import { canonical } from '../../src/value/value.js'
 
 export interface Case {
@@ -56,12 +56,34 @@ export function loadCases(root: string, dir: string): { file: string; cases: Cas
   return out
 }
 
+/**
+ * The production built-ins plus `test.sleep`, which OPA's own test runner registers for the suite
+ * (it is not a Rego built-in and never reaches policies outside these tests).
+ */
+function suiteRegistry(): BuiltinRegistry {
+  const reg = defaultRegistry()
+  reg.register({
+    name: 'test.sleep',
+    args: [{ name: 'duration', type: 'string' }],
+    description: 'Sleeps for the given Go duration (test-only).',
+    impl([d]) {
+      const m = /^(\d+)(ms|s)$/.exec(String(d))
+      const ms = m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : 0
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+      return true
+    },
+  })
+  return reg
+}
+
+const REGISTRY = suiteRegistry()
+
 export function runCase(dir: string, file: string, c: Case): CaseResult {
   const version: 0 | 1 = dir.startsWith('v0/') ? 0 : 1
   const base = { dir, file, note: c.note }
   let rows: Map<string, Value>[]
   try {
-    const engine = new Engine({ env: c.env, print: () => {} })
+    const engine = new Engine({ env: c.env, print: () => {}, registry: REGISTRY })
     ;(c.modules ?? []).forEach((m, i) => engine.addPolicy(`test-${i}.rego`, m, { regoVersion: version }))
     engine.setData(c.data ?? {})
     const inputValue = c.input_term !== undefined ? parseTerm(c.input_term, version) : c.input === undefined ? undefined : fromJS(c.input)
