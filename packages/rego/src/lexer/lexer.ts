@@ -1,7 +1,6 @@
 import { RegoError } from '../ast/errors.js'
 import type { TemplatePart, Token } from './token.js'
 
-const PUNCT3 = new Set<string>()
 const PUNCT2 = new Set([':=', '==', '!=', '<=', '>='])
 const PUNCT1 = new Set(['{', '}', '[', ']', '(', ')', '.', ',', ';', ':', '=', '<', '>', '+', '-', '*', '/', '%', '&', '|'])
 
@@ -113,7 +112,7 @@ export class Lexer {
         if (PUNCT2.has(two)) {
           this.#pos = start + 2
           push('punct', two)
-        } else if (PUNCT1.has(src[start]!) || PUNCT3.has(two)) {
+        } else if (PUNCT1.has(src[start]!)) {
           this.#pos = start + 1
           push('punct', src[start]!)
         } else {

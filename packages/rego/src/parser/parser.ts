@@ -171,11 +171,11 @@ export class Parser {
         throw this.#error('imports must appear before rules')
       }
       const start = this.#tok
-      const ann = metadata.get(this.#precedingAnnotationRow(start))
+      // A `# METADATA` block annotates the rule that starts on the next line.
+      const ann = metadata.get(start.row)
       for (const r of this.#parseRules(module, ann)) module.rules.push(r)
       if (this.#isPunct(';')) this.#next()
     }
-    if (this.#version === 1) this.#checkV1Imports(imports)
     return module
   }
 
@@ -216,20 +216,6 @@ export class Parser {
   #pkgRow(): number | undefined {
     const t = this.#toks.find((x) => x.kind === 'ident' && x.text === 'package')
     return t?.row
-  }
-
-  #precedingAnnotationRow(t: Token): number {
-    return t.row
-  }
-
-  #checkV1Imports(imports: readonly Import[]): void {
-    for (const imp of imports) {
-      const p = imp.path
-      if (p.kind === 'Ref' && p.head.kind === 'Var' && p.head.name === 'future') {
-        const s = this.#refToStrings(p, 'import')
-        if (s[1] === 'keywords') continue
-      }
-    }
   }
 
   #refToStrings(t: Term, what: string): string[] {
@@ -914,4 +900,3 @@ export function parseNumber(text: string): number | bigint {
   return n
 }
 
-export type { Var }
