@@ -404,8 +404,10 @@ export class Evaluator {
   #callFunction(path: readonly string[], vals: readonly Value[], k: KV): boolean {
     const node = this.#node(path)
     if (!node) return false
-    const cacheKey = path.join('.') + '(' + vals.map(hashKey).join(',') + ')'
-    const cached = this.#ctx.funcCache.get(cacheKey)
+    // Calls with scalar arguments are cached per context; composite arguments would cost more to
+    // key than most function bodies cost to evaluate.
+    const cacheKey = vals.every((v) => v === null || typeof v !== 'object') ? path.join('.') + '(' + vals.map(hashKey).join(',') + ')' : undefined
+    const cached = cacheKey === undefined ? undefined : this.#ctx.funcCache.get(cacheKey)
     if (cached !== undefined) return cached === NONE ? false : k(cached)
     let result: Value | undefined
     let defaultRule: CompiledRule | undefined
@@ -445,7 +447,7 @@ export class Evaluator {
         return true
       })
     }
-    this.#ctx.funcCache.set(cacheKey, result === undefined ? NONE : result)
+    if (cacheKey !== undefined) this.#ctx.funcCache.set(cacheKey, result === undefined ? NONE : result)
     return result === undefined ? false : k(result)
   }
 
