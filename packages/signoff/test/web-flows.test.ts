@@ -152,6 +152,41 @@ describe('web: dashboard flow', () => {
     assert.equal(jar[SESSION_COOKIE], undefined)
   })
 
+  it('lets an admin cancel a pending request with a reason, behind a per-form token', async () => {
+    const { tokens, backend } = setup()
+    const cancels: [string, string, string][] = []
+    const dash = new DashboardFlow(tokens, backend, {
+      cancelRequest: async (id, admin, comment) => {
+        cancels.push([id, admin, comment])
+        if (id === 'r2') return { ok: false, message: 'request r2 is already approved' }
+        backend.requests.set(id, { ...backend.requests.get(id)!, status: 'cancelled' })
+        return { ok: true }
+      },
+    })
+    backend.requests.set('r1', request('r1'))
+    backend.requests.set('r2', request('r2'))
+    const login = dash.loginPage({})
+    const jar = cookieJar(login)
+    cookieJar(await dash.login(jar, { csrf: hidden(login.body, '/ui/login', 'csrf'), token: 'admin-secret' }), jar)
+    const page = await dash.requestPage(jar, 'r1')
+    const csrf = hidden(page.body, '/ui/requests/r1/cancel', 'csrf')
+    assert.equal((await dash.cancel(jar, 'r1', { csrf: 'forged', comment: 'x' })).status, 403)
+    assert.equal((await dash.cancel(jar, 'r1', { csrf, comment: ' ' })).status, 400)
+    assert.equal((await dash.cancel({}, 'r1', { csrf, comment: 'x' })).location, '/ui/login')
+    assert.equal((await dash.cancel(jar, 'r2', { csrf, comment: 'x' })).status, 403, 'the token is bound to the request')
+    const done = await dash.cancel(jar, 'r1', { csrf, comment: 'wrong change window' })
+    assert.equal(done.status, 303)
+    assert.equal(done.location, '/ui/requests/r1')
+    assert.deepEqual(cancels, [['r1', 'admin', 'wrong change window']])
+    assert.ok(!(await dash.requestPage(jar, 'r1')).body.includes('/cancel"'), 'no cancel form once final')
+    const r2csrf = hidden((await dash.requestPage(jar, 'r2')).body, '/ui/requests/r2/cancel', 'csrf')
+    const refused = await dash.cancel(jar, 'r2', { csrf: r2csrf, comment: 'x' })
+    assert.equal(refused.status, 409)
+    assert.match(refused.body, /role="alert">request r2 is already approved</)
+    const plain = new DashboardFlow(tokens, backend)
+    assert.ok(!(await plain.requestPage(jar, 'r2')).body.includes('/cancel"'), 'no form without a cancel function')
+  })
+
   it('refuses a forged or expired session cookie', async () => {
     const { tokens, backend, advance } = setup()
     const dash = new DashboardFlow(tokens, backend, { sessionTtlMs: 1000 })

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { FILTER_STATUSES, renderDashboard, renderLoginPage, renderRequestPage, type DashboardFilters, type DashboardSession } from './dashboard-pages.js'
+import { FILTER_STATUSES, renderDashboard, renderLoginPage, renderRequestPage, type DashboardFilters, type DashboardSession, type RequestPageModel } from './dashboard-pages.js'
 import { checkFormToken, formToken } from './form-token.js'
 import { renderMessagePage } from './message-page.js'
 import type { RequestViewStatus } from './request-view.js'
@@ -23,7 +23,15 @@ export interface DashboardFlowOptions {
   readonly secureCookies?: boolean
   /** Past requests per page; 50 by default. */
   readonly pageSize?: number
+  /**
+   * Cancels a pending request on behalf of the signed-in admin; the request page offers a
+   * cancel form only when this is given.
+   */
+  readonly cancelRequest?: (id: string, admin: string, comment: string) => Promise<CancelResult>
 }
+
+/** What a cancel from the dashboard came to. */
+export type CancelResult = { readonly ok: true } | { readonly ok: false; readonly message: string }
 
 interface Session {
   readonly subject: string
@@ -70,6 +78,7 @@ export class DashboardFlow {
   readonly #ttl: number
   readonly #secure: boolean
   readonly #pageSize: number
+  readonly #cancel: DashboardFlowOptions['cancelRequest']
 
   constructor(tokens: SignedToken, backend: WebBackend, options: DashboardFlowOptions = {}) {
     this.#tokens = tokens
@@ -77,6 +86,7 @@ export class DashboardFlow {
     this.#ttl = options.sessionTtlMs ?? 8 * 3_600_000
     this.#secure = options.secureCookies ?? false
     this.#pageSize = options.pageSize ?? 50
+    this.#cancel = options.cancelRequest
   }
 
   #cookie(name: string, value: string, maxAgeSeconds: number): string {
@@ -153,13 +163,29 @@ export class DashboardFlow {
     return { status: 200, body }
   }
 
-  /** `GET /ui/requests/:id`: one request and its timeline. */
-  async requestPage(cookies: Readonly<Record<string, string>>, id: string): Promise<WebResponse> {
+  /** `GET /ui/requests/:id`: one request and its timeline (and, while pending, a cancel form). */
+  async requestPage(cookies: Readonly<Record<string, string>>, id: string, notice?: RequestPageModel['notice'], status = 200): Promise<WebResponse> {
     const session = this.#session(cookies)
     if (!session) return redirect('/ui/login')
     const view = await this.#backend.getRequest(id)
     if (!view) return renderMessagePage(404, 'No such request', `There is no request ${id}.`, '/ui')
     const timeline = await this.#backend.timeline(id)
-    return { status: 200, body: renderRequestPage({ session: this.#view(session), view, timeline }) }
+    const cancelToken = this.#cancel && view.status === 'pending' ? formToken(this.#tokens, session.sid, `cancel:${id}`) : undefined
+    return { status, body: renderRequestPage({ session: this.#view(session), view, timeline, cancelToken, notice }) }
+  }
+
+  /** `POST /ui/requests/:id/cancel`: cancels a pending request as the signed-in admin. */
+  async cancel(cookies: Readonly<Record<string, string>>, id: string, form: Readonly<Record<string, unknown>>): Promise<WebResponse> {
+    const session = this.#session(cookies)
+    if (!session) return redirect('/ui/login')
+    if (!this.#cancel) return renderMessagePage(404, 'Not available', 'Cancelling from the dashboard is not enabled.', '/ui')
+    if (!checkFormToken(this.#tokens, session.sid, `cancel:${id}`, form.csrf)) {
+      return renderMessagePage(403, 'This form was not accepted', 'The cancel form did not come from this dashboard.', '/ui')
+    }
+    const comment = typeof form.comment === 'string' ? form.comment.trim().slice(0, 2000) : ''
+    if (comment === '') return this.requestPage(cookies, id, { kind: 'error', text: 'Say why you cancel the request; the requester sees your reason.' }, 400)
+    const result = await this.#cancel(id, session.subject, comment)
+    if (!result.ok) return this.requestPage(cookies, id, { kind: 'error', text: result.message }, 409)
+    return redirect(`/ui/requests/${encodeURIComponent(id)}`)
   }
 }

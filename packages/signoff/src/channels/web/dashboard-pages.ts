@@ -47,6 +47,10 @@ export interface RequestPageModel {
   readonly session: DashboardSession
   readonly view: RequestView
   readonly timeline: readonly TimelineEntry[]
+  /** Anti-forgery token of the cancel form; the form is shown only with it (pending requests). */
+  readonly cancelToken?: string
+  /** A message above the request, e.g. why a cancel failed. */
+  readonly notice?: { readonly kind: 'ok' | 'error'; readonly text: string }
 }
 
 /** The sign-in page. */
@@ -120,10 +124,21 @@ export function renderRequestPage(m: RequestPageModel): string {
     ? html`<table id="timeline"><thead><tr><th>When</th><th>Event</th><th>Actor</th><th>Detail</th></tr></thead>
 <tbody>${m.timeline.map(timelineRow)}</tbody></table>`
     : html`<p class="muted" id="timeline">No events recorded.</p>`
+  const notice = m.notice ? html`<p class="notice notice-${m.notice.kind}" role="${m.notice.kind === 'error' ? 'alert' : 'status'}">${m.notice.text}</p>` : null
+  const cancel = m.cancelToken
+    ? html`<h2>Cancel</h2>
+<form class="decide" method="post" action="/ui/requests/${encodeURIComponent(m.view.id)}/cancel">
+<input type="hidden" name="csrf" value="${m.cancelToken}">
+<label>Reason<textarea name="comment" maxlength="2000" required></textarea></label>
+<button class="reject" type="submit">Cancel request</button>
+</form>`
+    : null
   const body = html`<p><a href="/ui">← All requests</a></p>
 <h1>Request <code>${m.view.id}</code></h1>
+${notice}
 ${requestDetails(m.view)}
 <h2>Timeline</h2>
-${timeline}`
+${timeline}
+${cancel}`
   return pageLayout({ title: `Request ${m.view.id}`, body, home: '/ui', nav: nav(m.session) })
 }

@@ -10,5 +10,5 @@ export type { ApprovalView, RequestView, RequestViewStatus, TimelineEntry } from
 export type { WebBackend, WebDecision, WebDecisionResult, WebListPage, WebListQuery } from './web-backend.js'
 export { redirect, type WebResponse } from './web-response.js'
 export { ApprovalLinkFlow, decisionErrorText } from './approval-link-flow.js'
-export { DashboardFlow, LOGIN_COOKIE, SESSION_COOKIE } from './dashboard-flow.js'
+export { DashboardFlow, LOGIN_COOKIE, SESSION_COOKIE, type CancelResult, type DashboardFlowOptions } from './dashboard-flow.js'
 export { ANYONE, WebChannel, linkIdentity, type WebChannelOptions } from './web-channel.js'

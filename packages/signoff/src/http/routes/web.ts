@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { ApprovalLinkFlow, DashboardFlow, PAGE_HEADERS, redirect, renderMessagePage, type SignedToken, type WebBackend, type WebResponse } from '../../channels/web/index.js'
+import { ApprovalLinkFlow, DashboardFlow, PAGE_HEADERS, type DashboardFlowOptions, redirect, renderMessagePage, type SignedToken, type WebBackend, type WebResponse } from '../../channels/web/index.js'
+import { SignoffError } from '../../domain/index.js'
 import type { AppContext } from '../app-context.js'
 
 /** The web channel's dependencies. */
@@ -10,6 +11,8 @@ export interface WebRouteDeps {
   readonly tokens: SignedToken
   /** Adds `Secure` to cookies (the public URL is https). */
   readonly secureCookies?: boolean
+  /** Lets admins cancel pending requests from the dashboard. */
+  readonly cancelRequest?: DashboardFlowOptions['cancelRequest']
 }
 
 /** Options the app passes to the web routes plugin. */
@@ -22,8 +25,23 @@ export interface WebRoutesOptions {
 
 /** The web dependencies of the running app. */
 function fromContext(context: AppContext): WebRouteDeps {
-  const { backend, tokens } = context.services.web
-  return { backend, tokens, secureCookies: context.config.public_url.startsWith('https:') }
+  const { services } = context
+  const { backend, tokens } = services.web
+  return {
+    backend,
+    tokens,
+    secureCookies: context.config.public_url.startsWith('https:'),
+    // The smallest adapter for the dashboard's cancel: the request service, as an admin caller.
+    async cancelRequest(id, admin, comment) {
+      try {
+        await services.requests.cancel(id, { subject: admin, scopes: ['admin'] }, comment)
+        return { ok: true }
+      } catch (e) {
+        if (e instanceof SignoffError && e.code !== 'SIGNOFF_INTERNAL') return { ok: false, message: e.message }
+        throw e
+      }
+    },
+  }
 }
 
 type Form = Record<string, string>
@@ -92,6 +110,11 @@ const loginForm = {
   properties: { csrf: { type: 'string', maxLength: 200 }, token: { type: 'string', maxLength: 1024 } },
 } as const
 
+const cancelForm = {
+  type: 'object',
+  properties: { csrf: { type: 'string', maxLength: 200 }, comment: { type: 'string', maxLength: 4000 } },
+} as const
+
 const dashboardQuery = {
   type: 'object',
   properties: {
@@ -112,7 +135,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
   const web = opts.web ?? (opts.context ? fromContext(opts.context) : undefined)
   if (!web) throw new TypeError('webRoutes needs the app context or explicit web dependencies')
   const links = new ApprovalLinkFlow(web.tokens, web.backend)
-  const dashboard = new DashboardFlow(web.tokens, web.backend, { secureCookies: web.secureCookies })
+  const dashboard = new DashboardFlow(web.tokens, web.backend, { secureCookies: web.secureCookies, cancelRequest: web.cancelRequest })
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_req, body, done) => {
     const form: Form = {}
@@ -163,6 +186,10 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
 
   app.get<{ Querystring: Form }>('/ui', { schema: { querystring: dashboardQuery, hide: true } }, async (req, reply) =>
     send(reply, await dashboard.dashboard(parseCookies(req.headers.cookie), req.query)),
+  )
+
+  app.post<{ Params: { id: string }; Body: Form }>('/ui/requests/:id/cancel', { schema: { params: idParams, body: cancelForm, hide: true } }, async (req, reply) =>
+    send(reply, await dashboard.cancel(parseCookies(req.headers.cookie), req.params.id, req.body ?? {})),
   )
 
   app.get<{ Params: { id: string } }>('/ui/requests/:id', { schema: { params: idParams, hide: true } }, async (req, reply) =>
