@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert'
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 import { exitCodeForStatus } from '../src/cli/exit-code.js'
@@ -32,6 +34,23 @@ describe('cli: command table', () => {
     const o = await runCli(['eval', '--nope', 'data'])
     assert.equal(o.code, 3)
     assert.match(o.stderr, /unknown option '--nope'/)
+  })
+})
+
+describe('cli: serve', () => {
+  it('refuses an invalid configuration before starting, naming the key, exit 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signoff-cli-serve-'))
+    try {
+      writeFileSync(join(dir, 'signoff.yaml'), 'port: 8686\nlisten: 0.0.0.0\n')
+      const r = await runCli(['serve', '--config', join(dir, 'signoff.yaml')], { env: {} })
+      assert.equal(r.code, 3)
+      assert.match(r.stderr, /^signoff: .*listen.*unknown key/)
+      const p = await runCli(['serve', '--config', join(dir, 'missing.yaml')], { env: {} })
+      assert.equal(p.code, 3)
+      assert.match(p.stderr, /missing\.yaml/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
