@@ -177,6 +177,23 @@ describe('cli: request', { timeout: 60_000 }, () => {
     assert.match(r.stdout, /reconnected\n/)
   })
 
+  it('prints one line per new approval when not on a terminal, not one per poll', async () => {
+    const created = api.nextCreated()
+    const run = runCli(['request', '-i', '{"resource":"production"}', '--wait'], { env })
+    const id = await created
+    const r = api.requests.get(id)!
+    r.approval = { ...r.approval!, min_approvals: 2 }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    api.set(id, 'pending', { approver: 'alice@example.com', decision: 'approve' })
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    api.set(id, 'pending')
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    api.set(id, 'approved', { approver: 'bob@example.com', decision: 'approve' })
+    const out = (await run).stdout
+    assert.equal(out.match(/: pending · 1 of 2 approvals/g)?.length, 1, out)
+    assert.ok(out.endsWith(`request ${id}: approved\n`))
+  })
+
   it('exits 1 on rejection and 2 on expiry', async () => {
     for (const [status, code] of [['rejected', 1], ['expired', 2], ['cancelled', 1]] as const) {
       const created = api.nextCreated()

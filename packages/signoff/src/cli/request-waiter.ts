@@ -62,7 +62,7 @@ export async function waitForOutcome(
   }
   const ticker = live ? setInterval(draw, 1000) : null
   if (live) draw()
-  let lastLine = statusLine(request, ctx.now())
+  let seen = `${request.status}/${approvalsSoFar(request)}`
   try {
     while (!stop) {
       const left = deadline - ctx.now()
@@ -84,11 +84,10 @@ export async function waitForOutcome(
       }
       const code = exitCodeForStatus(request.status)
       if (!live) {
-        const line = statusLine(request, ctx.now())
-        if (line.split(' · ')[0] !== lastLine.split(' · ')[0] || approvalsSoFar(request) !== approvalsSoFar(first)) {
-          if (code === null) human.write(`request ${request.id}: ${line}\n`)
-          lastLine = line
-        }
+        // Without a terminal, one line per change (a new approval), not per poll.
+        const now = `${request.status}/${approvalsSoFar(request)}`
+        if (now !== seen && code === null) human.write(`request ${request.id}: ${statusLine(request, ctx.now())}\n`)
+        seen = now
       } else {
         draw()
       }
