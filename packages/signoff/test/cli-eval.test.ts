@@ -70,6 +70,28 @@ describe('cli: eval', () => {
     assert.deepEqual(JSON.parse(j.stdout).result[0].bindings, { x: 3 })
   })
 
+  it('reports every expression with its location, capturing term values (false too) as opa eval does', async () => {
+    const r = await runCli(['eval', '-d', 'v1', 'x := data.limits.max; data.approvals.allow with input as {"resource": "x"}\nfalse'], { cwd: dir })
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(JSON.parse(r.stdout), {})
+    const ok = await runCli(['eval', '-d', 'v1', 'x := data.limits.max; data.approvals.deny with input as {"resource": "production"}\n  false # a comment; not a separator'], { cwd: dir })
+    assert.deepEqual(JSON.parse(ok.stdout), {
+      result: [
+        {
+          expressions: [
+            { value: true, text: 'x := data.limits.max', location: { row: 1, col: 1 } },
+            { value: true, text: 'data.approvals.deny with input as {"resource": "production"}', location: { row: 1, col: 23 } },
+            { value: false, text: 'false', location: { row: 2, col: 3 } },
+          ],
+          bindings: { x: 3 },
+        },
+      ],
+    })
+    const cmp = await runCli(['eval', '1 > 2'], { cwd: dir })
+    assert.deepEqual(JSON.parse(cmp.stdout), {}, 'a failed comparison is undefined, not false')
+    assert.equal((await runCli(['eval', '  '], { cwd: dir })).code, 3)
+  })
+
   it('reads the input from standard input with -I', async () => {
     const r = await runCli(['eval', '-d', 'v1', '-I', '-f', 'pretty', 'data.approvals.allow'], { cwd: dir, stdin: '{"resource":"production","approved":true}' })
     assert.equal(r.code, 0, r.stderr)

@@ -5,6 +5,7 @@ import { CliError } from '../cli-error.js'
 import type { CommandContext } from '../command-context.js'
 import { ExitCode } from '../exit-code.js'
 import { formatJson, formatPretty, type OpaResultRow } from '../opa-result.js'
+import { captureQuery } from '../query-captures.js'
 import { loadPolicyEngine, regoFailure } from '../policy-engine.js'
 import { readJsonArgument } from '../read-input.js'
 
@@ -16,15 +17,6 @@ export interface EvalOptions {
   readonly stdinInput?: boolean
   readonly format: 'json' | 'pretty'
   readonly v0Compatible?: boolean
-}
-
-/** The variable that carries the value of a single-term query (`data.x.allow`, `count(x)`). */
-const VALUE_VAR = 'signoffEvalValue'
-
-/** A query that is one term (a ref or call, no operators or statements): its value is reported as is. */
-function isSingleTerm(query: string): boolean {
-  const outsideStrings = query.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`/g, '""')
-  return !/[=<>!:;|&+*/%\n]|\s(?:with|not|some|every|in|if|contains)\s/.test(` ${outsideStrings} `)
 }
 
 async function readInput(file: string, cwd: string): Promise<unknown> {
@@ -52,17 +44,19 @@ export async function evalCommand(query: string, opts: EvalOptions, ctx: Command
   const input = opts.stdinInput ? await readJsonArgument('-', '--stdin-input', ctx.io) : opts.input === undefined ? undefined : await readInput(opts.input, ctx.io.cwd)
   const regoVersion = opts.v0Compatible ? 0 : 1
   const engine = await loadPolicyEngine(opts.data, ctx.io.cwd, regoVersion)
-  const text = query.trim()
-  const location = { row: 1, col: 1 }
+  const captured = captureQuery(query)
+  if (captured.expressions.length === 0) throw new CliError('the query is empty')
+  const captures = new Set(captured.expressions.map((e) => e.capture).filter((c) => c !== null))
   let rows: OpaResultRow[]
   try {
-    if (isSingleTerm(text)) {
-      const found = engine.prepare(`${VALUE_VAR} = (${text})`, { regoVersion }).eval({ input })
-      rows = found.map((r) => ({ expressions: [{ value: r[VALUE_VAR], text, location }] }))
-    } else {
-      const found = engine.prepare(text, { regoVersion }).eval({ input })
-      rows = found.map((r) => ({ expressions: [{ value: true, text, location }], ...(Object.keys(r).length ? { bindings: r } : {}) }))
-    }
+    rows = engine
+      .prepare(captured.query, { regoVersion })
+      .eval({ input })
+      .map((r) => {
+        const bindings = Object.fromEntries(Object.entries(r).filter(([k]) => !captures.has(k)))
+        const expressions = captured.expressions.map((e) => ({ value: e.capture ? r[e.capture] : true, text: e.text, location: { row: e.row, col: e.col } }))
+        return Object.keys(bindings).length ? { expressions, bindings } : { expressions }
+      })
   } catch (e) {
     throw regoFailure(e)
   }
