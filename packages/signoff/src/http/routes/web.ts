@@ -49,7 +49,7 @@ type Form = Record<string, string>
 const FORM_LIMIT = 16 * 1024
 
 function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {}
+  const out: Record<string, string> = Object.create(null) as Record<string, string>
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=')
     if (eq <= 0) continue
@@ -138,7 +138,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
   const dashboard = new DashboardFlow(web.tokens, web.backend, { secureCookies: web.secureCookies, cancelRequest: web.cancelRequest })
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_req, body, done) => {
-    const form: Form = {}
+    const form: Form = Object.create(null) as Form
     for (const [k, v] of new URLSearchParams(body as string)) if (!(k in form)) form[k] = v
     done(null, form)
   })
