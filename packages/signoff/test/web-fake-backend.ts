@@ -15,6 +15,8 @@ export class FakeBackend implements WebBackend {
     const v = this.requests.get(d.requestId)!
     this.decisions.push(d)
     if (v.approvers.length > 0 && !v.approvers.includes(`user:${d.approver}`)) return { ok: false as const, code: 'SIGNOFF_NOT_ELIGIBLE', message: `${d.approver} is not listed.` }
+    if (v.status !== 'pending') return { ok: false as const, code: 'SIGNOFF_ALREADY_DECIDED', message: `request ${v.id} is already ${v.status}` }
+    if (v.approvals.some((a) => a.approver === d.approver)) return { ok: false as const, code: 'SIGNOFF_ALREADY_VOTED', message: `${d.approver} already voted` }
     const approvals = [...v.approvals, { approver: d.approver, decision: d.decision, comment: d.comment, at: '2026-01-01T00:01:00.000Z', via: 'web' }]
     const yes = approvals.filter((a) => a.decision === 'approve').length
     const status = d.decision === 'reject' ? 'rejected' : yes >= v.minApprovals ? 'approved' : 'pending'

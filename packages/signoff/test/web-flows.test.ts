@@ -42,6 +42,32 @@ describe('web: approval link flow', () => {
     assert.equal(backend.decisions.length, 1)
   })
 
+  it('two submissions of one link at the same moment record one vote', async () => {
+    const { tokens, backend, flow } = setup()
+    backend.requests.set('r1', request('r1', 2))
+    const link = mintApprovalLink(tokens, { publicUrl: 'http://x', requestId: 'r1', approver: 'alice@example.com', expiresAt: 60_000 })
+    const csrf = hidden((await flow.open('r1', link.token)).body, '/r/r1/approve', 'csrf')
+    const [a, b] = await Promise.all([flow.submit('r1', 'approve', { t: link.token, csrf }), flow.submit('r1', 'approve', { t: link.token, csrf })])
+    assert.deepEqual([a.status, b.status].sort(), [200, 409])
+    assert.match((a.status === 409 ? a : b).body, /You already approved or rejected this request/)
+    assert.equal(backend.requests.get('r1')!.approvals.length, 1)
+    assert.equal((await flow.open('r1', link.token)).status, 410)
+  })
+
+  it('a fault while deciding leaves the link usable', async () => {
+    const { tokens, backend, flow } = setup()
+    backend.requests.set('r1', request('r1'))
+    const link = mintApprovalLink(tokens, { publicUrl: 'http://x', requestId: 'r1', approver: 'alice@example.com', expiresAt: 60_000 })
+    const csrf = hidden((await flow.open('r1', link.token)).body, '/r/r1/approve', 'csrf')
+    const decide = backend.decide.bind(backend)
+    backend.decide = async () => {
+      throw new Error('database is down')
+    }
+    await assert.rejects(flow.submit('r1', 'approve', { t: link.token, csrf }), /database is down/)
+    backend.decide = decide
+    assert.equal((await flow.submit('r1', 'approve', { t: link.token, csrf })).status, 200)
+  })
+
   it('a second approver reaches the quorum', async () => {
     const { tokens, backend, flow } = setup()
     backend.requests.set('r1', { ...request('r1', 2), approvals: [{ approver: 'alice@example.com', decision: 'approve', comment: null, at: 'x', via: 'slack' }] })

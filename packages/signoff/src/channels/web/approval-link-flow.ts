@@ -35,7 +35,8 @@ function decidedBy(view: RequestView, approver: string): { decision: string; via
 
 /**
  * The approval page's interactions: opening a signed link and posting Approve or Reject. Every
- * answer is a full page; refusals say why (expired, forged, used) with the matching status.
+ * answer is a full page; refusals say why (expired, forged, used) with the matching status. A
+ * link decides once: after its vote it is marked used and refused from then on.
  */
 export class ApprovalLinkFlow {
   readonly #tokens: SignedToken
@@ -100,9 +101,12 @@ export class ApprovalLinkFlow {
     if (view.status !== 'pending') {
       return this.#page(409, view, claims, token, false, { kind: 'error', text: `This request is already ${view.status}; your decision was not recorded.` })
     }
-    if (!(await this.#backend.claimLink(claims.nonce, id, claims.approver))) return renderLinkRefusal('used')
+    // Decide first, then mark the link used: the service records one vote per approver atomically
+    // (a second submission of the same link gets SIGNOFF_ALREADY_VOTED), and a fault while
+    // deciding leaves the link usable instead of burning it without a vote.
     const approver = linkIdentity(claims.approver, claims.nonce)
     const result = await this.#backend.decide({ requestId: id, approver, decision, comment: comment || null, linkNonce: claims.nonce })
+    if (result.ok) await this.#backend.claimLink(claims.nonce, id, claims.approver)
     if (!result.ok) {
       const after = result.view ?? (await this.#backend.getRequest(id)) ?? view
       return this.#page(409, after, claims, token, false, { kind: 'error', text: decisionErrorText(result.code, result.message) })
