@@ -50,8 +50,9 @@ export interface WebBackend {
   /** Records an approval or rejection through the web channel. */
   decide(decision: WebDecision): Promise<WebDecisionResult>
   /**
-   * Marks a link as used; `true` only for the first caller (compare-and-swap), so a link
-   * decides at most once even when submitted twice at the same moment.
+   * Marks a link as used after its vote was recorded; `true` for the first caller only
+   * (compare-and-swap). One vote per approver is the service's guarantee; this makes the link
+   * itself refuse to open again.
    */
   claimLink(nonce: string, requestId: string, approver: string): Promise<boolean>
   /** Whether the link was used already. */
