@@ -84,10 +84,12 @@ export { newId } from './ids.js'
 export class Store {
   readonly #db: Kysely<Database>
   readonly #helper: DialectHelper
+  readonly #schema: string | undefined
 
-  private constructor(db: Kysely<Database>, helper: DialectHelper) {
+  private constructor(db: Kysely<Database>, helper: DialectHelper, schema?: string) {
     this.#db = db
     this.#helper = helper
+    this.#schema = schema
   }
 
   /** Opens `sqlite:./file.db`, `sqlite::memory:` or `postgres://…`. */
@@ -106,7 +108,7 @@ export class Store {
         }
       }
       const { db, helper } = PostgresHelper.open(url, opts.schema)
-      return new Store(db, helper)
+      return new Store(db, helper, opts.schema)
     }
     throw new TypeError(`unsupported database URL: ${url.replace(/\/\/[^@/]*@/, '//***@')}`)
   }
@@ -118,7 +120,9 @@ export class Store {
 
   /** Runs pending migrations. */
   async migrate(): Promise<MigrateResult> {
-    const migrator = new Migrator({ db: this.#db, provider: migrationProvider })
+    // Kysely looks for its migration tables across every schema; name ours, or another
+    // schema's tables (parallel test files) would be mistaken for them.
+    const migrator = new Migrator({ db: this.#db, provider: migrationProvider, ...(this.#schema ? { migrationTableSchema: this.#schema } : {}) })
     const { error, results } = await migrator.migrateToLatest()
     const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
     return error === undefined ? { ok: true, applied } : { ok: false, applied, error: String((error as Error).message ?? error) }
