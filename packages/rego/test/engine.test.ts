@@ -105,3 +105,12 @@ test('non-deterministic built-in results are recorded per evaluation', () => {
   // The same seed reproduces the same value.
   assert.deepEqual(e.prepare('x := data.x.id').eval({ seed: 7 }), [{ x: rows[0]!.get('x') }])
 })
+
+test('rules of one package resolve across files', () => {
+  const e = new Engine()
+  e.addPolicy('a.rego', 'package approvals\nallow if input.ok\n')
+  e.addPolicy('a_test.rego', 'package approvals\ntest_allow if allow with input as {"ok": true}\nf(x) := x + 1\n')
+  e.addPolicy('b.rego', 'package approvals\ntwo := f(1)\n')
+  assert.equal(e.evalRule('data.approvals.test_allow'), true)
+  assert.equal(e.evalRule('data.approvals.two'), 2)
+})

@@ -14,8 +14,19 @@ import type { CompileState, HeadInfo, Stage } from '../stage.js'
 export const compileRules: Stage = {
   name: 'CompileRules',
   run(state: CompileState): void {
+    // Rule names are global to a package, whichever file of the package defines them.
+    const packageRules = new Map<string, Set<string>>()
     for (const m of state.modules) {
-      const globals = moduleGlobals(m)
+      const key = m.package.path.join('.')
+      let names = packageRules.get(key)
+      if (!names) packageRules.set(key, (names = new Set()))
+      for (const r of m.rules) {
+        const first = r.head.ref[0]
+        if (first && first.kind === 'Var') names.add(first.name)
+      }
+    }
+    for (const m of state.modules) {
+      const globals = moduleGlobals(m, packageRules.get(m.package.path.join('.'))!)
       const resolver = callResolver(state.registry, state.functions, m.regoVersion)
       for (const r of m.rules) state.rules.push(compileRule(r, state.heads.get(r)!, globals, resolver, state.errors))
     }
@@ -36,16 +47,13 @@ export function callResolver(registry: BuiltinRegistry, functions: ReadonlyMap<s
   }
 }
 
-/** Names a module's rules and imports define, mapped to what they refer to. */
-function moduleGlobals(m: Module): Globals {
+/** Names the package's rules (in any module) and this module's imports define, and what they refer to. */
+function moduleGlobals(m: Module, ruleNames: ReadonlySet<string>): Globals {
   const g = new Map<string, Ref | Var>()
   const loc = m.package.location
   const pkgRef = (name: string): Ref =>
     ref(varTerm('data', loc), [...m.package.path, name].map((p) => scalar(p, loc)), loc)
-  for (const r of m.rules) {
-    const first = r.head.ref[0]
-    if (first && first.kind === 'Var') g.set(first.name, pkgRef(first.name))
-  }
+  for (const name of ruleNames) g.set(name, pkgRef(name))
   for (const imp of m.imports) {
     const p = imp.path
     const head = p.kind === 'Var' ? p.name : p.head.kind === 'Var' ? p.head.name : ''
