@@ -20,7 +20,9 @@ const DURATION = Number(process.env['BENCH_DURATION'] ?? 8)
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10)
 
 async function startTarget(mode: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./target.ts', import.meta.url).pathname, mode], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // The targets run the compiled JavaScript, as production does (a TypeScript loader would add
+  // its own per-closure overhead to every measurement).
+  const child = spawn(process.execPath, [new URL('./target.js', import.meta.url).pathname, mode], { stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (c: Buffer) => {

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify from 'fastify'
-import { loadConfig, startServer } from '../src/index.js'
+import { loadConfig, startServer } from 'signoff'
 
 export const BENCH_TOKEN = 'bench-token-0123456789abcdef'
 
