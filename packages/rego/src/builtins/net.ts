@@ -4,6 +4,7 @@
  */
 import { BuiltinError, type BuiltinRegistry } from './builtin.js'
 import { operandTypeError, stringOperand } from './operands.js'
+import { formatIPv6Groups } from './ip-text.js'
 import { RObject, RSet, type Value } from '../value/value.js'
 
 /** An address or network: the value, its family's bit width, and the prefix length. */
@@ -107,25 +108,7 @@ function formatIP(addr: bigint, bits: 32 | 128): string {
   if (addr >> 32n === 0xffffn) return '::ffff:' + formatIP(addr & 0xffffffffn, 32)
   const groups: number[] = []
   for (let i = 7; i >= 0; i--) groups.push(Number((addr >> BigInt(i * 16)) & 0xffffn))
-  // Go compresses the longest run of two or more zero groups (the first, on ties).
-  let best = -1
-  let bestLen = 1
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && groups[j] === 0) j++
-    if (j - i > bestLen) {
-      best = i
-      bestLen = j - i
-    }
-    i = j
-  }
-  const hex = groups.map((g) => g.toString(16))
-  if (best < 0) return hex.join(':')
-  return hex.slice(0, best).join(':') + '::' + hex.slice(best + bestLen).join(':')
+  return formatIPv6Groups(groups)
 }
 
 function formatNet(n: Net): string {

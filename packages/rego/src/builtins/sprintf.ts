@@ -7,8 +7,8 @@
  */
 import type { BuiltinRegistry } from './builtin.js'
 import { operandTypeError, stringOperand } from './operands.js'
-import { RSet, type RObject, type Value } from '../value/value.js'
-import { formatNumber } from '../value/json.js'
+import type { Value } from '../value/value.js'
+import { formatValue } from '../value/format.js'
 import { goQuote } from './strings-util.js'
 
 export type GoArg =
@@ -34,21 +34,7 @@ function toGoArg(v: Value): GoArg {
 
 /** The text OPA's `Term.String()` gives a value (Rego syntax, Go-quoted strings). */
 export function termString(v: Value): string {
-  switch (typeof v) {
-    case 'string':
-      return goQuote(v)
-    case 'number':
-      return formatNumber(v)
-    case 'bigint':
-      return v.toString()
-    case 'boolean':
-      return v ? 'true' : 'false'
-    default:
-      if (v === null) return 'null'
-      if (Array.isArray(v)) return '[' + v.map(termString).join(', ') + ']'
-      if (v instanceof RSet) return v.size === 0 ? 'set()' : '{' + v.sortedValues().map(termString).join(', ') + '}'
-      return '{' + [...(v as RObject).entries()].map(([k, x]) => termString(k) + ': ' + termString(x)).join(', ') + '}'
-  }
+  return formatValue(v, goQuote)
 }
 
 const GO_TYPE: Record<GoArg['t'], string> = { int: 'int', big: '*big.Int', float: 'float64', string: 'string', jsonnum: 'json.Number' }

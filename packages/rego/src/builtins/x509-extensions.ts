@@ -3,6 +3,7 @@
  * basic constraints, subject alternative names, name constraints, CRL points, authority info,
  * policies. Values are in the JSON shape `encoding/json` gives them.
  */
+import { formatIPv6Groups } from './ip-text.js'
 import {
   DerError,
   TAG,
@@ -101,25 +102,7 @@ function ipString(b: Buffer): string {
     if (b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) return [...b.subarray(12)].join('.')
     const groups: number[] = []
     for (let i = 0; i < 16; i += 2) groups.push(b.readUInt16BE(i))
-    // Longest run of zero groups (length >= 2) becomes "::", as Go prints it.
-    let bestAt = -1
-    let bestLen = 1
-    for (let i = 0; i < 8; ) {
-      if (groups[i] !== 0) {
-        i++
-        continue
-      }
-      let j = i
-      while (j < 8 && groups[j] === 0) j++
-      if (j - i > bestLen) {
-        bestAt = i
-        bestLen = j - i
-      }
-      i = j
-    }
-    const hex = groups.map((g) => g.toString(16))
-    if (bestAt < 0) return hex.join(':')
-    return hex.slice(0, bestAt).join(':') + '::' + hex.slice(bestAt + bestLen).join(':')
+    return formatIPv6Groups(groups)
   }
   return '?' + b.toString('hex')
 }

@@ -25,7 +25,12 @@ export function partialSet(): RSet {
   return new ContainerSet()
 }
 
-export function insertSetElement(out: RObject, keys: readonly Value[], v: Value, loc: Location): void {
+function conflict(loc: Location): RegoError {
+  return new RegoError('eval_conflict_error', 'object keys must be unique', loc)
+}
+
+/** The container at `keys` minus the last key, created on the way; a value in the way conflicts. */
+function parentOf(out: RObject, keys: readonly Value[], loc: Location): RObject {
   let o = out
   for (let i = 0; i < keys.length - 1; i++) {
     const next = o.get(keys[i]!)
@@ -34,31 +39,29 @@ export function insertSetElement(out: RObject, keys: readonly Value[], v: Value,
       o.set(keys[i]!, n)
       o = n
     } else if (next instanceof RObject && containers.has(next)) o = next
-    else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
+    else throw conflict(loc)
   }
+  return o
+}
+
+/** Adds `v` to the multi-value set at `keys` (`p[q].r contains v`). */
+export function insertSetElement(out: RObject, keys: readonly Value[], v: Value, loc: Location): void {
+  const o = parentOf(out, keys, loc)
   const last = keys[keys.length - 1]!
   let set = o.get(last)
   if (set === undefined) {
     set = partialSet()
     o.set(last, set)
-  } else if (!(set instanceof RSet && containers.has(set))) throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
+  } else if (!(set instanceof RSet && containers.has(set))) throw conflict(loc)
   ;(set as RSet).add(v)
 }
 
+/** Sets the value at `keys` (`p[q].r := v`); a different value already there conflicts. */
 export function insertPath(out: RObject, keys: readonly Value[], v: Value, loc: Location): void {
-  let o = out
-  for (let i = 0; i < keys.length - 1; i++) {
-    const next = o.get(keys[i]!)
-    if (next === undefined) {
-      const n = container()
-      o.set(keys[i]!, n)
-      o = n
-    } else if (next instanceof RObject && containers.has(next)) o = next
-    else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
-  }
+  const o = parentOf(out, keys, loc)
   const last = keys[keys.length - 1]!
   const prev = o.get(last)
-  if (prev !== undefined && !equal(prev, v)) throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
+  if (prev !== undefined && !equal(prev, v)) throw conflict(loc)
   o.set(last, v)
 }
 
@@ -78,7 +81,7 @@ export function mergeObjects(a: RObject, b: RObject, loc: Location): RObject {
     if (prev === undefined || equal(prev, v)) out.set(k, v)
     else if (prev instanceof RObject && v instanceof RObject && containers.has(prev) && containers.has(v)) out.set(k, mergeObjects(prev, v, loc))
     else if (prev instanceof RSet && v instanceof RSet && containers.has(prev) && containers.has(v)) out.set(k, unionSets(prev, v))
-    else throw new RegoError('eval_conflict_error', 'object keys must be unique', loc)
+    else throw conflict(loc)
   }
   return out
 }

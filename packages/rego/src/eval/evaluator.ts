@@ -4,7 +4,7 @@ import type { Body, Call, Every, Expr, Ref, Term, TemplateString } from '../ast/
 import { BuiltinError, OperandError, type Builtin, type BuiltinContext, type BuiltinRegistry } from '../builtins/builtin.js'
 import type { CompiledPolicy } from '../compiler/compiler.js'
 import type { CompiledQuery, CompiledRule, RuleNode } from '../compiler/compiled.js'
-import { formatValue } from '../value/format.js'
+import { termString } from '../builtins/sprintf.js'
 import { toJSONText } from '../value/json.js'
 import { RObject, RSet, equal, hashKey, type Value } from '../value/value.js'
 import { EvalContext, overrideData, patchValue, type DataOverride, type FunctionOverride } from './context.js'
@@ -407,7 +407,7 @@ export class Evaluator {
         return false
       })
       this.#undo(mark)
-      const text = vals.size === 0 ? '<undefined>' : vals.sortedValues().map((v) => (typeof v === 'string' ? v : formatValue(v))).join(', ')
+      const text = vals.size === 0 ? '<undefined>' : vals.sortedValues().map((v) => (typeof v === 'string' ? v : termString(v))).join(', ')
       parts.push(vals.size > 1 ? `{${text}}` : text)
     }
     this.#bctx.print(parts.join(' '))
@@ -614,7 +614,7 @@ export class Evaluator {
       else if (set.size > 1) throw new RegoError('eval_conflict_error', 'template-strings must not produce multiple outputs', p.location)
       else {
         const v = set.sortedValues()[0]!
-        s += typeof v === 'string' ? v : formatValue(v)
+        s += typeof v === 'string' ? v : termString(v)
       }
     }
     return k(s)
