@@ -504,30 +504,12 @@ export class Evaluator {
       case 'Array': {
         const c = constant(t)
         if (c !== undefined) return k(c)
-        const n = t.items.length
-        const out: Value[] = new Array(n)
-        const step = (i: number): boolean => {
-          if (i === n) return k(Object.freeze(out.slice()))
-          return this.#evalTerm(t.items[i]!, frame, (v) => {
-            out[i] = v
-            return step(i + 1)
-          })
-        }
-        return step(0)
+        return this.#evalArgs(t.items, t.items.length, frame, (vals) => k(Object.freeze(vals.slice())))
       }
       case 'Set': {
         const c = constant(t)
         if (c !== undefined) return k(c)
-        const n = t.items.length
-        const out: Value[] = new Array(n)
-        const step = (i: number): boolean => {
-          if (i === n) return k(RSet.from(out))
-          return this.#evalTerm(t.items[i]!, frame, (v) => {
-            out[i] = v
-            return step(i + 1)
-          })
-        }
-        return step(0)
+        return this.#evalArgs(t.items, t.items.length, frame, (vals) => k(RSet.from(vals)))
       }
       case 'Object': {
         const c = constant(t)
