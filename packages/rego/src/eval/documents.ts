@@ -6,15 +6,14 @@ import { RObject, RSet, equal, type Value } from '../value/value.js'
  * Objects the evaluator builds as containers for documents (packages, ref-head paths), as
  * opposed to values rules produce: rules may add keys to containers, never inside values.
  */
+
 /** A document container object (package, ref-head path): rules may add keys to it. */
 class ContainerObject extends RObject {}
 /** A set built by multi-value rules; sets from several rules at one path merge. */
 class ContainerSet extends RSet {}
 
-export const containers = {
-  has(v: Value): boolean {
-    return v instanceof ContainerObject || v instanceof ContainerSet
-  },
+function isContainer(v: Value): boolean {
+  return v instanceof ContainerObject || v instanceof ContainerSet
 }
 
 export function container(): RObject {
@@ -38,7 +37,7 @@ function parentOf(out: RObject, keys: readonly Value[], loc: Location): RObject 
       const n = container()
       o.set(keys[i]!, n)
       o = n
-    } else if (next instanceof RObject && containers.has(next)) o = next
+    } else if (next instanceof RObject && isContainer(next)) o = next
     else throw conflict(loc)
   }
   return o
@@ -52,7 +51,7 @@ export function insertSetElement(out: RObject, keys: readonly Value[], v: Value,
   if (set === undefined) {
     set = partialSet()
     o.set(last, set)
-  } else if (!(set instanceof RSet && containers.has(set))) throw conflict(loc)
+  } else if (!(set instanceof RSet && isContainer(set))) throw conflict(loc)
   ;(set as RSet).add(v)
 }
 
@@ -65,23 +64,28 @@ export function insertPath(out: RObject, keys: readonly Value[], v: Value, loc: 
   o.set(last, v)
 }
 
-export function unionSets(a: RSet, b: RSet): RSet {
+function unionSets(a: RSet, b: RSet): RSet {
   const out = partialSet()
   for (const x of a.unorderedValues()) out.add(x)
   for (const x of b.unorderedValues()) out.add(x)
   return out
 }
 
-/** Merges two document containers; a key defined by both must itself be a container in both. */
-export function mergeObjects(a: RObject, b: RObject, loc: Location): RObject {
+/**
+ * Sets `out[key]` to `v` where another rule may already have put something there: equal values
+ * agree, containers merge (objects key by key, multi-value sets by union), anything else conflicts.
+ */
+export function mergeInto(out: RObject, key: Value, v: Value, loc: Location): void {
+  const prev = out.get(key)
+  if (prev === undefined || equal(prev, v)) out.set(key, v)
+  else if (prev instanceof RObject && v instanceof RObject && isContainer(prev) && isContainer(v)) out.set(key, mergeObjects(prev, v, loc))
+  else if (prev instanceof RSet && v instanceof RSet && isContainer(prev) && isContainer(v)) out.set(key, unionSets(prev, v))
+  else throw conflict(loc)
+}
+
+function mergeObjects(a: RObject, b: RObject, loc: Location): RObject {
   const out = container()
   for (const [k, v] of a.unorderedEntries()) out.set(k, v)
-  for (const [k, v] of b.unorderedEntries()) {
-    const prev = out.get(k)
-    if (prev === undefined || equal(prev, v)) out.set(k, v)
-    else if (prev instanceof RObject && v instanceof RObject && containers.has(prev) && containers.has(v)) out.set(k, mergeObjects(prev, v, loc))
-    else if (prev instanceof RSet && v instanceof RSet && containers.has(prev) && containers.has(v)) out.set(k, unionSets(prev, v))
-    else throw conflict(loc)
-  }
+  for (const [k, v] of b.unorderedEntries()) mergeInto(out, k, v, loc)
   return out
 }

@@ -8,7 +8,7 @@ import { termString } from '../builtins/sprintf.js'
 import { toJSONText } from '../value/json.js'
 import { RObject, RSet, equal, hashKey, type Value } from '../value/value.js'
 import { EvalContext, overrideData, patchValue, type DataOverride, type FunctionOverride } from './context.js'
-import { container, containers, insertPath, insertSetElement, mergeObjects, partialSet, unionSets } from './documents.js'
+import { container, insertPath, insertSetElement, mergeInto, partialSet } from './documents.js'
 import { constant, lookup, storageLookup } from './lookup.js'
 import { metadataChain, ruleMetadata } from './metadata.js'
 import { ruleIndex } from './rule-index.js'
@@ -886,13 +886,7 @@ export class Evaluator {
         for (const [h, c] of node.children) {
           const v = this.#fullValue(c, base === undefined ? undefined : lookup(base, c.key), ov?.children.get(h))
           if (v === undefined) continue
-          const prev = out.get(c.key)
-          if (prev === undefined || equal(prev, v)) out.set(c.key, v)
-          else if (prev instanceof RObject && v instanceof RObject && containers.has(prev) && containers.has(v)) {
-            out.set(c.key, mergeObjects(prev, v, node.rules[0]!.rule.location))
-          } else if (prev instanceof RSet && v instanceof RSet && containers.has(prev) && containers.has(v)) {
-            out.set(c.key, unionSets(prev, v))
-          } else throw new RegoError('eval_conflict_error', 'object keys must be unique', node.rules[0]!.rule.location)
+          mergeInto(out, c.key, v, node.rules[0]!.rule.location)
         }
         return out
       }
