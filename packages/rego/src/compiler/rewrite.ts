@@ -1,4 +1,4 @@
-import { opName, ref, scalar } from '../ast/builders.js'
+import { opName, ref } from '../ast/builders.js'
 import { RegoError } from '../ast/errors.js'
 import type { Location } from '../ast/location.js'
 import type { Body, Call, CallTarget, Every, Expr, Ref, Term, Var, With } from '../ast/nodes.js'
@@ -126,13 +126,8 @@ export class RuleRewriter {
           const lookup = domain.kind === 'Ref' ? ref(domain.head, [...domain.path, keyPat], sym.location) : ref(domain, [keyPat], sym.location)
           return { ...e, body: eqCall(valPat, lookup, sym.location), with: withs }
         }
-        for (const s of b.symbols) {
-          const v = s as Var
-          if (scope.declared.has(v.name) && scope.declared.get(v.name) !== undefined) {
-            // `some x` twice in one scope declares a new x, as OPA does
-          }
-          scope.declared.set(v.name, this.#alloc(v.name))
-        }
+        // `some x` declares a fresh x in this scope (declaring it again makes another).
+        for (const s of b.symbols) scope.declared.set((s as Var).name, this.#alloc((s as Var).name))
         return undefined
       }
       case 'Every': {
@@ -273,8 +268,10 @@ export class RuleRewriter {
       const n = args.length
       if (n !== target.arity && !(exprLevel && n === target.arity + 1)) {
         const fname = target.kind === 'func' ? `data.${target.path.join('.')}` : target.name
+        // OPA's wording: `count: too many arguments` followed by the have/want signatures.
         const msg = n < target.arity ? 'too few arguments' : 'too many arguments'
-        this.#error(`${fname}: arity mismatch\n\thave: (${args.map(() => 'any').join(', ')})\n\twant: (${new Array(target.arity).fill('any').join(', ')})`.replace('arity mismatch', msg), c.location, 'rego_type_error')
+        const sig = (k: number): string => new Array(k).fill('any').join(', ')
+        this.#error(`${fname}: ${msg}\n\thave: (${sig(n)})\n\twant: (${sig(target.arity)})`, c.location, 'rego_type_error')
       }
     }
     return { ...c, args, target }
@@ -315,4 +312,3 @@ function describe(t: Term): string {
   }
 }
 
-export { scalar }
