@@ -13,3 +13,7 @@ export { RObject, RSet, compare, equal, typeName } from './value/value.js'
 export type { Value } from './value/value.js'
 export { fromJS, toJS, toJSONText } from './value/json.js'
 export { formatValue } from './value/format.js'
+/** Empties `http.send`'s cache across evaluations (call it when policies reload). */
+export { clearHttpSendCache } from './builtins/http.js'
+/** Stops the worker thread network built-ins use (it is unref'ed, so exiting never waits on it). */
+export { stopNetworkWorker } from './builtins/http-worker.js'
