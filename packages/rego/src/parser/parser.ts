@@ -372,6 +372,7 @@ export class Parser {
       if (this.#isPunct('{')) {
         // `if {…}` is a body, unless it only parses as a term (`if {x: 1 | …}`).
         const save = this.#i
+        if (this.#isPunct('}', this.#peek())) throw this.#error('found empty body', this.#peek())
         try {
           this.#next()
           return this.#parseBody('}')
