@@ -459,6 +459,11 @@ export class Parser {
     if (start.kind === 'ident' && start.text === 'not' && !this.#dotAfter()) {
       this.#next()
       negated = true
+      if (this.#isKeyword('every') && !this.#dotAfter()) {
+        const at = this.#next()
+        const ev = this.#parseEvery(at)
+        return { kind: 'Expr', negated: true, body: ev, with: this.#parseWiths(), location: this.#locFrom(start) }
+      }
     }
     const term = this.#parseExprTerm()
     const withs = this.#parseWiths()
