@@ -114,3 +114,13 @@ test('rules of one package resolve across files', () => {
   assert.equal(e.evalRule('data.approvals.test_allow'), true)
   assert.equal(e.evalRule('data.approvals.two'), 2)
 })
+
+test('rule index follows with input and never hides else branches or defaults', () => {
+  const e = new Engine()
+  const rules = Array.from({ length: 10 }, (_, i) => `role := "r${i}" if input.user == "u${i}"`).join('\n')
+  e.addPolicy('m.rego', `package x\ndefault role := "none"\n${rules}\ntier := "gold" if input.user == "u1" else := "basic"\nt1 := r if r := role with input as {"user": "u3"}\n`)
+  assert.equal(e.evalRule('data.x.role', { user: 'u7' }), 'r7')
+  assert.equal(e.evalRule('data.x.role', { user: 'zz' }), 'none')
+  assert.equal(e.evalRule('data.x.tier', { user: 'u2' }), 'basic')
+  assert.equal(e.evalRule('data.x.t1', { user: 'u5' }), 'r3')
+})
