@@ -47,6 +47,7 @@ test('compile errors: unsafe variables, recursion, unknown functions, reassignme
     ['package x\np if q\nq if p\n', /rego_recursion_error: rule data\.x\.(p|q) is recursive/],
     ['package x\np := nope(1)\n', /rego_type_error: undefined function nope/],
     ['package x\np if { a := 1; a := 2 }\n', /rego_compile_error: var a assigned above/],
+    ['package x\np if { input := 1 }\n', /rego_compile_error: variables must not shadow input/],
   ]
   for (const [src, re] of cases) {
     const e = new Engine()

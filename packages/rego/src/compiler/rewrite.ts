@@ -78,6 +78,9 @@ export class RuleRewriter {
     switch (t.kind) {
       case 'Var': {
         if (t.name === '_') return this.#fresh(t.location)
+        if (t.name === 'input' || t.name === 'data') {
+          this.#error(`variables must not shadow ${t.name} (use a different variable name)`, t.location)
+        }
         if (how === 'assign') {
           if (scope.declared.has(t.name)) this.#error(`var ${t.name} assigned above`, t.location)
           else if (scope.used.has(t.name)) this.#error(`var ${t.name} referenced above`, t.location)
