@@ -4,6 +4,7 @@ import { loadConfig, type SignoffConfig } from './config/index.js'
 import { SignoffError } from './domain/index.js'
 import { buildApp, type BuildAppOptions } from './http/index.js'
 import { createServices, type CreateServicesOptions, type SignoffServices, type WorkerLogger } from './services/index.js'
+import { configuredChannels } from './services/configured-channels.js'
 import { Store } from './store/index.js'
 
 /** Options for {@link startServer}. */
@@ -39,6 +40,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const print = opts.print ?? ((line: string) => process.stdout.write(line + '\n'))
   const store = await Store.open(config.database)
   let app: FastifyInstance | null = null
+  let startedChannels: SignoffServices | null = null
   let ready = false
   try {
     const migrated = await store.migrate()
@@ -48,7 +50,14 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       warn: (o, m) => app?.log.warn(o, m),
       error: (o, m) => app?.log.error(o, m),
     }
-    const services = await createServices({ ...(opts.services ?? {}), config, store, log })
+    const services = await createServices({
+      ...(opts.services ?? {}),
+      channels: [...configuredChannels(config), ...(opts.services?.channels ?? [])],
+      config,
+      store,
+      log,
+    })
+    startedChannels = services
     if (services.policyHost) {
       const loaded = await services.policyHost.load()
       if (!loaded.ok) {
@@ -62,6 +71,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       app.log.warn('defaults.approvers is empty: anyone holding an approval link may approve seed-form requests')
     }
     const adminToken = await services.auth.bootstrapAdmin(services.now())
+    await services.startChannels()
     let url = config.public_url
     if (opts.listen !== false) {
       await app.listen({ port: config.port, host: config.host })
@@ -87,6 +97,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         ready = false
         await running.close()
         await services.worker.stop()
+        await services.stopChannels()
         services.policyHost?.close()
         await stopListening()
         await store.close()
@@ -94,6 +105,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     }
   } catch (e) {
     await app?.close().catch(() => {})
+    await startedChannels?.stopChannels().catch(() => {})
     await store.close().catch(() => {})
     throw e
   }

@@ -270,7 +270,7 @@ decision := {"allow": allowed, "reason": sprintf("%s by %s", [input.request.id, 
       const cb = (await store.outboxFor(r.id)).find((j) => j.kind === 'callback')!
       assert.equal(cb.attempts, 2)
       assert.equal(cb.doneAt, clock.now())
-      assert.equal(s.metrics.value('signoff_channel_delivery_failures_total', { kind: 'callback', channel: 'callback' }), 2)
+      assert.equal(s.metrics.value('signoff_channel_delivery_failures_total', { kind: 'callback', channel: 'callback', code: 'http_503' }), 2)
       assert.equal(await store.pendingOutbox(), 0)
     })
 
@@ -285,6 +285,8 @@ decision := {"allow": allowed, "reason": sprintf("%s by %s", [input.request.id, 
       assert.equal(cb.attempts, 2)
       assert.notEqual(cb.doneAt, null)
       assert.equal(cb.lastError, 'callback answered 500')
+      assert.equal(cb.lastCode, 'http_500')
+      assert.equal(cb.failedAt, clock.now())
     })
 
     it('exports OPA decision-log events and signs checkpoints that verify', async () => {

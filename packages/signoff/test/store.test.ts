@@ -113,7 +113,7 @@ for (const dialect of DIALECTS) {
       assert.equal(claimed.length, 1)
       assert.equal(claimed[0]!.kind, 'notify')
       assert.equal((await store.claimOutbox(2000, 10_000, 10)).filter((j) => j.requestId === 'r-o').length, 0)
-      await store.retryOutbox(claimed[0]!.id, 1, 3000, 'down', 2000)
+      await store.retryOutbox(claimed[0]!.id, 1, 3000, { code: 'http_503', message: 'down' }, 2000)
       const later = (await store.claimOutbox(6000, 10_000, 10)).filter((j) => j.requestId === 'r-o')
       assert.deepEqual(later.map((j) => [j.kind, j.attempts]).sort(), [['callback', 0], ['notify', 1]])
       for (const j of later) await store.completeOutbox(j.id, 6000)

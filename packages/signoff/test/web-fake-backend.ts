@@ -59,5 +59,8 @@ export function request(id: string, min = 1): RequestView {
     minApprovals: min,
     approvers: ['user:alice@example.com', 'user:bob@example.com'],
     approvals: [],
+    eligible: ['alice@example.com', 'bob@example.com'],
+    selfApproval: false,
+    detailsUrl: `http://127.0.0.1:8686/ui/requests/${id}`,
   }
 }

@@ -33,6 +33,9 @@ const pending: RequestView = {
   approvals: [
     { approver: 'alice@example.com', decision: 'approve', comment: 'looks fine & "tested"', at: '2026-01-02T03:10:00.000Z', via: 'web' },
   ],
+  eligible: ['alice@example.com', 'bob@example.com'],
+  selfApproval: false,
+  detailsUrl: 'https://signoff.example.com/ui/requests/req_01HZX3',
 }
 
 const approved: RequestView = {

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { SignoffError } from '../domain/index.js'
 import { parseDuration } from '../domain/index.js'
+import { bool, int, invalid, isRecord, obj, str, strList } from './config-values.js'
+import { validateSlack } from './slack-config.js'
+import { validateTeams } from './teams-config.js'
 import type { Scope, SignoffConfig, TokenConfig } from './signoff-config.js'
 
 /** Where the configuration comes from. */
@@ -35,11 +37,22 @@ const ENV: ReadonlyArray<readonly [string, string]> = [
   ['SIGNOFF_BODY_LIMIT', 'body_limit'],
   ['SIGNOFF_LOG_LEVEL', 'log_level'],
   ['SIGNOFF_WORKER_INTERVAL', 'worker_interval'],
+  ['SIGNOFF_SLACK_BOT_TOKEN', 'slack.bot_token'],
+  ['SIGNOFF_SLACK_SIGNING_SECRET', 'slack.signing_secret'],
+  ['SIGNOFF_SLACK_APP_TOKEN', 'slack.app_token'],
+  ['SIGNOFF_SLACK_API_URL', 'slack.api_url'],
+  ['SIGNOFF_SLACK_TEAM_ID', 'slack.team_id'],
+  ['SIGNOFF_TEAMS_APP_ID', 'teams.app_id'],
+  ['SIGNOFF_TEAMS_APP_PASSWORD', 'teams.app_password'],
+  ['SIGNOFF_TEAMS_TENANT_ID', 'teams.tenant_id'],
+  ['SIGNOFF_TEAMS_LOGIN_URL', 'teams.login_url'],
+  ['SIGNOFF_TEAMS_OPENID_METADATA_URL', 'teams.openid_metadata_url'],
+  ['SIGNOFF_TEAMS_TOKEN_ISSUER', 'teams.token_issuer'],
 ]
 
 const TOP_KEYS = new Set([
   'port', 'host', 'public_url', 'database', 'policy', 'defaults', 'groups', 'tokens', 'secret',
-  'checkpoint_key', 'body_limit', 'log_level', 'worker_interval',
+  'checkpoint_key', 'body_limit', 'log_level', 'worker_interval', 'slack', 'teams',
 ])
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 const SCOPES: readonly Scope[] = ['request', 'approve', 'admin']
@@ -154,56 +167,9 @@ function validate(raw: Record<string, unknown>, base: string): SignoffConfig {
     body_limit: int(raw, 'body_limit', 1_048_576, 1024, 100 * 1_048_576),
     log_level: logLevel as SignoffConfig['log_level'],
     worker_interval: int(raw, 'worker_interval', 500, 10, 3_600_000),
+    slack: raw['slack'] === undefined || raw['slack'] === null ? null : validateSlack(obj(raw, 'slack')),
+    teams: raw['teams'] === undefined || raw['teams'] === null ? null : validateTeams(obj(raw, 'teams')),
   }
-}
-
-function invalid(key: string, message: string): SignoffError {
-  return new SignoffError('SIGNOFF_CONFIG_INVALID', `configuration key ${key}: ${message}`, { key })
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function obj(raw: Record<string, unknown>, key: string): Record<string, unknown> {
-  const v = raw[key]
-  if (v === undefined || v === null) return {}
-  if (!isRecord(v)) throw invalid(key, 'must be a mapping')
-  return v
-}
-
-function str(raw: Record<string, unknown>, key: string, dflt: string, name = key): string {
-  const v = raw[key]
-  if (v === undefined || v === null) return dflt
-  if (typeof v !== 'string') throw invalid(name, `must be a string, got ${typeName(v)}`)
-  return v
-}
-
-function int(raw: Record<string, unknown>, key: string, dflt: number, min: number, max: number, name = key): number {
-  const v = raw[key]
-  if (v === undefined || v === null) return dflt
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw invalid(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`)
-  }
-  return v
-}
-
-function bool(raw: Record<string, unknown>, key: string, dflt: boolean, name = key): boolean {
-  const v = raw[key]
-  if (v === undefined || v === null) return dflt
-  if (typeof v !== 'boolean') throw invalid(name, `must be true or false, got ${JSON.stringify(v)}`)
-  return v
-}
-
-function strList(raw: Record<string, unknown>, key: string, name: string, dflt: string[]): string[] {
-  const v = raw[key]
-  if (v === undefined || v === null) return dflt
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw invalid(name, 'must be a list of strings')
-  return v as string[]
-}
-
-function typeName(v: unknown): string {
-  return Array.isArray(v) ? 'a list' : v === null ? 'null' : `a ${typeof v}`
 }
 
 /** Environment values are strings; numbers, booleans and lists are converted by key. */

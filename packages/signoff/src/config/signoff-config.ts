@@ -52,7 +52,43 @@ export interface SignoffConfig {
   readonly log_level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Outbox worker and expiry sweep interval, milliseconds. */
   readonly worker_interval: number
+  /** Slack app; `null` when not configured. */
+  readonly slack: SlackConfig | null
+  /** Microsoft Teams bot; `null` when not configured. */
+  readonly teams: TeamsConfig | null
+}
+
+/** The `slack:` section. */
+export interface SlackConfig {
+  /** `xoxb-…`. Secret. */
+  readonly bot_token: string
+  /** HTTP interactivity at `POST /slack/interactions`; `null` with Socket Mode only. Secret. */
+  readonly signing_secret: string | null
+  /** `xapp-…`: Socket Mode when set. Secret. */
+  readonly app_token: string | null
+  /** Web API base URL, ending in `/`. */
+  readonly api_url: string
+  /** Interactions from any other workspace are refused. */
+  readonly team_id: string | null
+}
+
+/** The `teams:` section. */
+export interface TeamsConfig {
+  /** The bot's Entra app id (the expected JWT audience). */
+  readonly app_id: string
+  /** Client secret. Secret. */
+  readonly app_password: string
+  readonly tenant_id: string
+  /** Token endpoint base, no trailing slash. */
+  readonly login_url: string
+  readonly openid_metadata_url: string
+  /** Expected `iss` of inbound Bot Framework tokens. */
+  readonly token_issuer: string
+  /** Named places to post: `teams:<name>`. */
+  readonly destinations: Readonly<Record<string, { readonly team: string; readonly channel: string }>>
+  /** Notify-only destinations: `teams-webhook:<name>` → URL. Secret (the URL carries a signature). */
+  readonly workflows_webhooks: Readonly<Record<string, string>>
 }
 
 /** Keys whose values are secrets: redacted from logs and error messages. */
-export const SECRET_KEYS: readonly string[] = Object.freeze(['token', 'secret', 'tokens', 'checkpoint_key'])
+export const SECRET_KEYS: readonly string[] = Object.freeze(['token', 'secret', 'tokens', 'checkpoint_key', 'bot_token', 'signing_secret', 'app_token', 'app_password', 'workflows_webhooks'])

@@ -22,6 +22,8 @@ export interface ApprovalRecord {
   readonly approver: string
   /** The config groups the approver belonged to when voting. */
   readonly groups: readonly string[]
+  /** Platform approver entries a channel verified (`slack:U…`, `slack:S…`); absent for web and API votes. */
+  readonly aliases?: readonly string[]
   readonly decision: 'approve' | 'reject'
   readonly comment: string | null
   /** Epoch milliseconds. */

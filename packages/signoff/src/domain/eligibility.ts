@@ -9,12 +9,15 @@ export function groupsOf(identity: string, groups: Groups): string[] {
 
 /**
  * Whether `identity` may approve under `approvers` (`user:<email>`, `group:<name>`, or a bare
- * email). An empty list means anyone who can see the message may approve.
+ * email), or through one of `aliases`: platform entries a channel verified the person holds
+ * (`slack:U…`, `slack:S…`), matched exactly. An empty list means anyone who can see the message
+ * may approve.
  */
-export function isEligible(identity: string, approvers: readonly string[], groups: Groups): boolean {
+export function isEligible(identity: string, approvers: readonly string[], groups: Groups, aliases: readonly string[] = []): boolean {
   if (approvers.length === 0) return true
   const id = identity.toLowerCase()
   for (const a of approvers) {
+    if (aliases.includes(a)) return true
     const colon = a.indexOf(':')
     const kind = colon < 0 ? 'user' : a.slice(0, colon)
     const name = colon < 0 ? a : a.slice(colon + 1)

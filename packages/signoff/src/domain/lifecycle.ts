@@ -39,7 +39,7 @@ export function checkVote(request: ApprovalRequest, vote: ApprovalRecord, groups
   }
   const spec = request.spec
   if (spec === null) return { ok: false, code: 'SIGNOFF_ALREADY_DECIDED', message: `request ${request.id} needs no approval` }
-  if (!isEligible(vote.approver, spec.approvers, groups)) {
+  if (!isEligible(vote.approver, spec.approvers, groups, vote.aliases)) {
     return { ok: false, code: 'SIGNOFF_NOT_ELIGIBLE', message: `${vote.approver} is not an approver of request ${request.id}` }
   }
   if (!spec.selfApproval && request.requester !== null && sameIdentity(request.requester, vote.approver)) {
@@ -55,7 +55,7 @@ export function checkVote(request: ApprovalRequest, vote: ApprovalRecord, groups
 export function quorumReached(approvals: readonly ApprovalRecord[], spec: ApprovalSpec, groups: Groups): boolean {
   const approvers = new Set(
     approvals
-      .filter((a) => a.decision === 'approve' && isEligible(a.approver, spec.approvers, groups))
+      .filter((a) => a.decision === 'approve' && isEligible(a.approver, spec.approvers, groups, a.aliases))
       .map((a) => a.approver.toLowerCase()),
   )
   return approvers.size >= spec.minApprovals

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { AppContext } from './app-context.js'
 import { installErrorHandling } from './error-handler.js'
 import { recordRoute, type RouteRecord } from './openapi.js'
+import { channelRoutes } from './routes/channels.js'
 import { decisionRoutes } from './routes/decisions.js'
 import { opsRoutes } from './routes/ops.js'
 import { requestRoutes } from './routes/requests.js'
@@ -25,6 +26,10 @@ export const REDACT = [
   '*.token',
   '*.secret',
   '*.password',
+  '*.bot_token',
+  '*.app_token',
+  '*.signing_secret',
+  '*.app_password',
 ]
 
 /**
@@ -65,6 +70,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(decisionRoutes, { prefix: '/v1/decisions', context })
   await app.register(opsRoutes, { context, routes })
   await app.register(webRoutes, { context })
+  await app.register(channelRoutes, { context })
   return app
 }
 

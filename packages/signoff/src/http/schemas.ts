@@ -49,6 +49,22 @@ export const requestSchema = {
       type: 'array',
       items: { type: 'object', properties: { channel: { type: 'string' }, destination: { type: 'string' }, message_id: { type: 'string' } } },
     },
+    delivery_errors: {
+      type: 'array',
+      description: 'Notifications and message updates that were given up (permanent platform errors, or out of retries).',
+      items: {
+        type: 'object',
+        properties: {
+          kind: { type: 'string' },
+          channel: { type: 'string' },
+          destination: { type: ['string', 'null'] },
+          code: { type: 'string' },
+          message: { type: 'string' },
+          attempts: { type: 'integer' },
+          at: { type: 'string' },
+        },
+      },
+    },
     links: {
       type: 'array',
       description: 'Signed one-approver web links; shown to admin callers only.',

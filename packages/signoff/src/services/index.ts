@@ -4,7 +4,7 @@ export { DecisionLogService, type VerifyResult } from './decision-log-service.js
 export { Metrics } from './metrics.js'
 export { OutboxWorker, type OutboxWorkerDeps, type WorkerLogger } from './outbox-worker.js'
 export { RequestEvents } from './request-events.js'
-export { toChannelView, toRequestJson, type RequestJson } from './request-json.js'
+export { deliveryErrors, toChannelView, toRequestJson, type RequestJson, type ViewContext } from './request-json.js'
 export {
   ANYONE_APPROVER,
   RequestService,

@@ -1,9 +1,9 @@
-import type { Channel, PostedMessage } from '../channels/channel.js'
+import { DeliveryError, type Channel, type ChannelApprovalView, type ChannelRequestView, type PostedMessage } from '../channels/channel.js'
 import type { ApprovalRequest } from '../domain/index.js'
 import type { FinishedJob, OutboxJob, Store } from '../store/index.js'
 import { signCallback, SIGNATURE_HEADER } from './callback-signature.js'
 import type { Metrics } from './metrics.js'
-import { toChannelView, toRequestJson } from './request-json.js'
+import { toRequestJson } from './request-json.js'
 import type { RequestService } from './request-service.js'
 
 /** The logger the worker writes to (pino's shape). */
@@ -19,6 +19,8 @@ export interface OutboxWorkerDeps {
   readonly service: RequestService
   /** Channels by name (`web`, `slack`, `teams`). */
   readonly channels: ReadonlyMap<string, Channel>
+  /** The channel view of a request. */
+  readonly view: (r: ApprovalRequest) => ChannelRequestView
   readonly now: () => number
   readonly metrics: Metrics
   /** HMAC key for callback signatures. */
@@ -111,49 +113,60 @@ export class OutboxWorker {
     return total
   }
 
-  /** Delivers one job; returns it finished, or `null` after scheduling a retry. */
+  /** Delivers one job; returns it finished, or `null` after scheduling a retry (or giving up). */
   async #run(job: OutboxJob, req: ApprovalRequest | null): Promise<FinishedJob | null> {
     try {
-      const post = req ? await this.#deliver(job, req) : null
-      return post ? { id: job.id, requestId: job.requestId, post } : { id: job.id, requestId: job.requestId }
+      return req ? await this.#deliver(job, req) : { id: job.id, requestId: job.requestId }
     } catch (e) {
       const attempts = job.attempts + 1
       const max = this.#d.maxAttempts ?? 10
-      const delay = Math.min(MAX_DELAY_MS, (this.#d.baseDelayMs ?? 1000) * 2 ** (attempts - 1))
+      const known = e instanceof DeliveryError ? e : null
+      const code = known?.code ?? 'error'
+      const backoff = Math.min(MAX_DELAY_MS, (this.#d.baseDelayMs ?? 1000) * 2 ** (attempts - 1))
+      const delay = known?.retryAfterMs ?? backoff
       const now = this.#d.now()
-      const message = (e as Error).message ?? String(e)
-      const channel = job.kind === 'callback' ? 'callback' : String(job.payload['channel'] ?? 'all')
-      this.#d.metrics.inc('signoff_channel_delivery_failures_total', { kind: job.kind, channel })
-      const giveUp = attempts >= max
-      this.#d.log.warn({ job: job.id, kind: job.kind, request: job.requestId, attempts, giveUp, error: message }, 'outbox delivery failed')
-      await this.#d.store.retryOutbox(job.id, attempts, giveUp ? null : now + delay, message, now)
+      const message = e instanceof Error ? e.message : String(e)
+      const channel = job.kind === 'callback' ? 'callback' : channelOf(job)
+      this.#d.metrics.inc('signoff_channel_delivery_failures_total', { kind: job.kind, channel, code })
+      const giveUp = known?.permanent === true || attempts >= max
+      const fields = { job: job.id, kind: job.kind, request: job.requestId, channel, code, attempts, giveUp, error: message }
+      if (giveUp) this.#d.log.error(fields, 'outbox delivery failed; giving up')
+      else this.#d.log.warn({ ...fields, retryInMs: delay }, 'outbox delivery failed; will retry')
+      await this.#d.store.retryOutbox(job.id, attempts, giveUp ? null : now + delay, { code, message }, now)
       return null
     }
   }
 
-  async #deliver(job: OutboxJob, req: ApprovalRequest): Promise<PostedMessage | null> {
+  async #deliver(job: OutboxJob, req: ApprovalRequest): Promise<FinishedJob> {
+    const done = { id: job.id, requestId: job.requestId }
+    const ctx = { attempt: job.attempts }
     switch (job.kind) {
       case 'notify': {
-        const target = String(job.payload['channel'] ?? '')
+        const target = channelOf(job)
         const colon = target.indexOf(':')
         const name = colon < 0 ? target : target.slice(0, colon)
         const given = job.payload['destination']
         const destination = typeof given === 'string' ? given : colon < 0 ? target : target.slice(colon + 1)
-        const channel = this.#d.channels.get(name)
-        if (!channel) throw new Error(`channel ${name} is not configured`)
-        return channel.post(destination, toChannelView(req))
+        const posted = await this.#channel(name).post(destination, this.#d.view(req), ctx)
+        const posts = Array.isArray(posted) ? (posted as readonly PostedMessage[]) : [posted as PostedMessage]
+        // A change that committed while this post was in flight must still reach it: the store
+        // compares the version rendered here with the current one when it records the posts.
+        return { ...done, posts, renderedVersion: req.version }
       }
       case 'update': {
-        const view = toChannelView(req)
-        for (const post of await this.#d.store.postsFor(req.id)) {
-          const channel = this.#d.channels.get(post.channel)
-          if (!channel) throw new Error(`channel ${post.channel} is not configured`)
-          await channel.update(post, view)
-        }
-        return null
+        const post = job.payload['post'] as PostedMessage | undefined
+        const vote = (job.payload['vote'] as ChannelApprovalView | undefined) ?? null
+        // A state change fans out into one job per post, so one failing destination delays no other.
+        if (!post) return { ...done, enqueue: (await this.#d.store.postsFor(req.id)).map((p) => ({ kind: 'update', payload: { post: p, vote } })) }
+        await this.#updateConverging(post, req, { ...ctx, vote })
+        return done
+      }
+      case 'outcome': {
+        await this.#channel(channelOf(job)).notifyOutcome?.(this.#d.view(req), ctx)
+        return done
       }
       case 'callback': {
-        if (!req.callbackUrl) return null
+        if (!req.callbackUrl) return done
         const body = JSON.stringify(toRequestJson(req))
         const res = await (this.#d.fetch ?? fetch)(req.callbackUrl, {
           method: 'POST',
@@ -161,11 +174,38 @@ export class OutboxWorker {
           body,
           signal: AbortSignal.timeout(10_000),
         })
-        if (res.status < 200 || res.status >= 300) throw new Error(`callback answered ${res.status}`)
-        return null
+        if (res.status < 200 || res.status >= 300) throw new DeliveryError(`callback answered ${res.status}`, { code: `http_${res.status}` })
+        return done
       }
       default:
-        throw new Error(`unknown outbox job kind ${job.kind}`)
+        throw new DeliveryError(`unknown outbox job kind ${job.kind}`, { code: 'unknown_kind', permanent: true })
     }
   }
+
+  /**
+   * Updates one post, then re-reads the request: if it changed meanwhile (another replica's
+   * update may have landed first with an older state), renders again, so the last write shows
+   * the latest state.
+   */
+  async #updateConverging(post: PostedMessage, req: ApprovalRequest, ctx: { attempt: number; vote: ChannelApprovalView | null }): Promise<void> {
+    const channel = this.#channel(post.channel)
+    let current = req
+    for (let round = 0; round < 3; round++) {
+      await channel.update(post, this.#d.view(current), round === 0 ? ctx : { ...ctx, vote: null })
+      const latest = await this.#d.store.getRequest(req.id)
+      if (!latest || latest.version === current.version) return
+      current = latest
+    }
+  }
+
+  #channel(name: string): Channel {
+    const channel = this.#d.channels.get(name)
+    if (!channel) throw new DeliveryError(`channel ${name} is not configured`, { code: 'channel_not_configured', permanent: true })
+    return channel
+  }
+}
+
+/** The job's `channel` payload (`slack:#deploys`, `web`, `teams`). */
+function channelOf(job: OutboxJob): string {
+  return String(job.payload['channel'] ?? (job.payload['post'] as PostedMessage | undefined)?.channel ?? 'all')
 }

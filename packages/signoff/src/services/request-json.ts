@@ -1,6 +1,6 @@
 import type { ChannelRequestView } from '../channels/channel.js'
-import type { ApprovalRequest } from '../domain/index.js'
-import type { PostRecord } from '../store/index.js'
+import { expandApprovers, type ApprovalRequest, type Groups } from '../domain/index.js'
+import type { OutboxRecord, PostRecord } from '../store/index.js'
 
 /** A request as the HTTP API and callbacks show it (snake_case, ISO times). */
 export interface RequestJson {
@@ -23,6 +23,7 @@ export interface RequestJson {
   } | null
   approvals: Array<{ approver: string; decision: string; comment: string | null; at: string; via: string }>
   posts?: Array<{ channel: string; destination: string; message_id: string }>
+  delivery_errors?: Array<{ kind: string; channel: string; destination: string | null; code: string; message: string; attempts: number; at: string }>
   links?: Array<{ approver: string; url: string; expires_at: string }>
   policy_revision: string
   idempotency_key: string | null
@@ -63,8 +64,38 @@ export function toRequestJson(r: ApprovalRequest, posts?: readonly PostRecord[])
   return out
 }
 
+/** The outbox jobs of a request that were given up, as the API shows them. */
+export function deliveryErrors(jobs: readonly OutboxRecord[]): NonNullable<RequestJson['delivery_errors']> {
+  return jobs
+    .filter((j) => j.failedAt !== null)
+    .map((j) => {
+      const post = j.payload['post'] as PostRecord | undefined
+      const target = String(j.payload['channel'] ?? post?.channel ?? (j.kind === 'callback' ? 'callback' : ''))
+      const given = j.payload['destination'] ?? post?.destination
+      const colon = target.indexOf(':')
+      return {
+        kind: j.kind,
+        channel: colon < 0 ? target : target.slice(0, colon),
+        destination: typeof given === 'string' ? given : colon < 0 ? null : target.slice(colon + 1),
+        code: j.lastCode ?? 'error',
+        message: j.lastError ?? '',
+        attempts: j.attempts,
+        at: new Date(j.failedAt!).toISOString(),
+      }
+    })
+}
+
+/** What a channel view needs beyond the request: config groups and the public base URL. */
+export interface ViewContext {
+  readonly groups: Groups
+  readonly publicUrl: string
+}
+
 /** The channel-neutral view every channel renders. */
-export function toChannelView(r: ApprovalRequest): ChannelRequestView {
+export function toChannelView(r: ApprovalRequest, ctx: ViewContext): ChannelRequestView {
+  const selfApproval = r.spec?.selfApproval ?? false
+  const requester = r.requester?.toLowerCase() ?? null
+  const eligible = r.spec ? expandApprovers(r.spec.approvers, ctx.groups).filter((e) => selfApproval || e.toLowerCase() !== requester) : []
   return {
     id: r.id,
     status: r.status,
@@ -78,5 +109,8 @@ export function toChannelView(r: ApprovalRequest): ChannelRequestView {
     minApprovals: r.spec?.minApprovals ?? 0,
     approvers: r.spec ? [...r.spec.approvers] : [],
     approvals: r.approvals.map((a) => ({ approver: a.approver, decision: a.decision, comment: a.comment, at: new Date(a.at).toISOString(), via: a.via })),
+    eligible,
+    selfApproval,
+    detailsUrl: `${ctx.publicUrl}/ui/requests/${encodeURIComponent(r.id)}`,
   }
 }

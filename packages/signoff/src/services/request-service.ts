@@ -63,6 +63,8 @@ export interface CreateResult {
 /** A vote through any surface. */
 export interface VoteCommand {
   readonly approver: string
+  /** Platform approver entries the channel verified (see ChannelDecision.aliases). */
+  readonly aliases?: readonly string[]
   readonly decision: 'approve' | 'reject'
   readonly comment: string | null
   readonly via: string
@@ -190,6 +192,7 @@ export class RequestService {
       const record: ApprovalRecord = {
         approver: vote.approver,
         groups: groupsOf(vote.approver, this.#d.config.groups),
+        ...(vote.aliases && vote.aliases.length > 0 ? { aliases: [...vote.aliases] } : {}),
         decision: vote.decision,
         comment: vote.comment,
         at: now,
@@ -217,7 +220,7 @@ export class RequestService {
         swap: { expected: req.version, next },
         log,
         seal: chainEntry,
-        outbox: this.#updates(next),
+        outbox: this.#updates(next, record),
         notify: id,
         now,
       })
@@ -308,7 +311,7 @@ export class RequestService {
       swap: { expected: req.version, next },
       log: [this.#entry(next, next.status, actor, result, now)],
       seal: chainEntry,
-      outbox: this.#updates(next),
+      outbox: this.#updates(next, null),
       notify: next.id,
       now,
     })
@@ -316,9 +319,18 @@ export class RequestService {
     return won
   }
 
-  #updates(next: ApprovalRequest): Array<{ kind: string; requestId: string; payload: Record<string, unknown> }> {
-    const jobs = [{ kind: 'update', requestId: next.id, payload: {} }]
-    if (isTerminal(next.status) && next.callbackUrl) jobs.push({ kind: 'callback', requestId: next.id, payload: {} })
+  /**
+   * The jobs a transition queues: an update of every post (carrying the vote, for channels that
+   * thread it), and once final the requester's outcome notice per chat channel and the callback.
+   */
+  #updates(next: ApprovalRequest, vote: ApprovalRecord | null): Array<{ kind: string; requestId: string; payload: Record<string, unknown> }> {
+    const shown = vote && { approver: vote.approver, decision: vote.decision, comment: vote.comment, at: new Date(vote.at).toISOString(), via: vote.via }
+    const jobs: Array<{ kind: string; requestId: string; payload: Record<string, unknown> }> = [{ kind: 'update', requestId: next.id, payload: shown ? { vote: shown } : {} }]
+    if (isTerminal(next.status)) {
+      const chats = new Set((next.spec?.channels ?? []).map((c) => c.split(':')[0]!).filter((c) => c !== 'web'))
+      for (const channel of chats) jobs.push({ kind: 'outcome', requestId: next.id, payload: { channel } })
+      if (next.callbackUrl) jobs.push({ kind: 'callback', requestId: next.id, payload: {} })
+    }
     return jobs
   }
 

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import type { Channel } from '../channels/channel.js'
+import type { Channel, ChannelRequestView } from '../channels/channel.js'
 import { SignedToken, WebChannel, type WebBackend } from '../channels/web/index.js'
 import type { SignoffConfig } from '../config/index.js'
+import type { ApprovalRequest } from '../domain/index.js'
 import { CheckpointSigner } from '../decision-log/index.js'
 import { PolicyHost } from '../policy/index.js'
 import type { Store } from '../store/index.js'
 import { Authenticator } from './auth.js'
+import { createChannelHost } from './channel-host.js'
 import { DecisionLogService } from './decision-log-service.js'
 import { Metrics } from './metrics.js'
 import { OutboxWorker, type WorkerLogger } from './outbox-worker.js'
@@ -34,6 +36,10 @@ export interface SignoffServices {
   readonly secret: string
   /** Epoch milliseconds. */
   readonly now: () => number
+  /** Starts every channel (Slack's Socket Mode connects here); call before serving. */
+  startChannels(): Promise<void>
+  /** Stops every channel. */
+  stopChannels(): Promise<void>
 }
 
 /** Options for {@link createServices}. */
@@ -63,6 +69,7 @@ export async function createServices(opts: CreateServicesOptions): Promise<Signo
   const log = opts.log ?? SILENT
   const metrics = new Metrics()
   const events = new RequestEvents()
+  const viewOf = (r: ApprovalRequest): ChannelRequestView => toChannelView(r, { groups: config.groups, publicUrl: config.public_url })
   const secret = config.secret ?? (await store.setSettingIfAbsent('secret', randomBytes(32).toString('base64url')))
   const tokens = new SignedToken(secret, now)
   const webChannel = new WebChannel({ publicUrl: config.public_url, tokens })
@@ -114,7 +121,7 @@ export async function createServices(opts: CreateServicesOptions): Promise<Signo
     events,
     metrics,
     onOutbox: () => worker?.wake(),
-    mintLink: (req, approver) => webChannel.link(toChannelView(req), approver),
+    mintLink: (req, approver) => webChannel.link(viewOf(req), approver),
   })
   const decisionLog = new DecisionLogService(store, config.policy.package)
   const signer = config.checkpoint_key ? new CheckpointSigner(readFileSync(config.checkpoint_key, 'utf8')) : null
@@ -122,6 +129,7 @@ export async function createServices(opts: CreateServicesOptions): Promise<Signo
     store,
     service: requests,
     channels,
+    view: viewOf,
     now,
     metrics,
     secret,
@@ -131,7 +139,7 @@ export async function createServices(opts: CreateServicesOptions): Promise<Signo
     ...(opts.outbox ?? {}),
     ...(signer ? { onTick: async () => void (await decisionLog.checkpoint(signer, now())) } : {}),
   })
-  const backend = new WebBackendAdapter(requests, store, auth, now)
+  const backend = new WebBackendAdapter(requests, store, auth, now, viewOf)
   return {
     config,
     store,
@@ -146,5 +154,14 @@ export async function createServices(opts: CreateServicesOptions): Promise<Signo
     web: { backend, tokens, channel: webChannel },
     secret,
     now,
+    async startChannels() {
+      for (const c of channels.values()) {
+        const link = (view: ChannelRequestView, approver: string): string => webChannel.link(view, approver).url
+        await c.start?.(createChannelHost(c.name, { requests, store, view: viewOf, log, now, link }))
+      }
+    },
+    async stopChannels() {
+      for (const c of channels.values()) await c.stop?.()
+    },
   }
 }

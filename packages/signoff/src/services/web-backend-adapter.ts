@@ -1,8 +1,8 @@
+import type { ChannelRequestView } from '../channels/channel.js'
 import type { RequestView, TimelineEntry, WebBackend, WebDecision, WebDecisionResult, WebListPage, WebListQuery } from '../channels/web/index.js'
-import { SignoffError } from '../domain/index.js'
+import { SignoffError, type ApprovalRequest } from '../domain/index.js'
 import type { Store } from '../store/index.js'
 import { hasScope, type Authenticator } from './auth.js'
-import { toChannelView } from './request-json.js'
 import type { RequestService } from './request-service.js'
 
 /** The web channel's view of the services (its WebBackend port), over the request service and store. */
@@ -11,27 +11,29 @@ export class WebBackendAdapter implements WebBackend {
   readonly #store: Store
   readonly #auth: Authenticator
   readonly #now: () => number
+  readonly #view: (r: ApprovalRequest) => ChannelRequestView
 
-  constructor(service: RequestService, store: Store, auth: Authenticator, now: () => number) {
+  constructor(service: RequestService, store: Store, auth: Authenticator, now: () => number, view: (r: ApprovalRequest) => ChannelRequestView) {
     this.#service = service
     this.#store = store
     this.#auth = auth
     this.#now = now
+    this.#view = view
   }
 
   async getRequest(id: string): Promise<RequestView | null> {
     const r = await this.#store.getRequest(id)
-    return r ? toChannelView(r) : null
+    return r ? this.#view(r) : null
   }
 
   async decide(d: WebDecision): Promise<WebDecisionResult> {
     try {
       const r = await this.#service.decide(d.requestId, { approver: d.approver, decision: d.decision, comment: d.comment, via: 'web' })
-      return { ok: true, view: toChannelView(r) }
+      return { ok: true, view: this.#view(r) }
     } catch (e) {
       if (!(e instanceof SignoffError) || e.code === 'SIGNOFF_INTERNAL') throw e
       const r = await this.#store.getRequest(d.requestId)
-      return r ? { ok: false, code: e.code, message: e.message, view: toChannelView(r) } : { ok: false, code: e.code, message: e.message }
+      return r ? { ok: false, code: e.code, message: e.message, view: this.#view(r) } : { ok: false, code: e.code, message: e.message }
     }
   }
 
@@ -52,7 +54,7 @@ export class WebBackendAdapter implements WebBackend {
       cursor: q.cursor,
       limit: q.limit,
     })
-    return { items: page.items.map(toChannelView), nextCursor: page.nextCursor }
+    return { items: page.items.map((r) => this.#view(r)), nextCursor: page.nextCursor }
   }
 
   async timeline(id: string): Promise<readonly TimelineEntry[]> {

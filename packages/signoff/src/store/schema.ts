@@ -35,6 +35,9 @@ export interface OutboxTable {
   done_at: number | null
   last_error: string | null
   created_at: number
+  /** Added by 202612021600-channel-delivery. */
+  last_code: string | null
+  failed_at: number | null
 }
 
 /** `posts`: where each request was posted, so later state changes update it in place. */
@@ -44,6 +47,15 @@ export interface PostsTable {
   destination: string
   message_id: string
   created_at: number
+}
+
+/** `channel_state`: durable records a channel owns (Teams conversation references…). */
+export interface ChannelStateTable {
+  channel: string
+  key: string
+  /** JSON text. */
+  value: string
+  updated_at: number
 }
 
 /** `decision_log`: the append-only hash chain. */
@@ -106,6 +118,7 @@ export interface Database {
   requests: RequestsTable
   outbox: OutboxTable
   posts: PostsTable
+  channel_state: ChannelStateTable
   decision_log: DecisionLogTable
   log_head: LogHeadTable
   checkpoints: CheckpointsTable

@@ -20,6 +20,16 @@ export interface OutboxJob {
   readonly nextAt: number
 }
 
+/** An outbox job with its delivery state. */
+export interface OutboxRecord extends OutboxJob {
+  readonly doneAt: number | null
+  /** Set when the job was given up (a permanent error, or out of attempts). */
+  readonly failedAt: number | null
+  readonly lastError: string | null
+  /** The error's code (`channel_not_found`, `http_503`, `error`…). */
+  readonly lastCode: string | null
+}
+
 /** Filters for listing requests (newest first). */
 export interface RequestFilter {
   readonly status?: RequestStatus | 'final' | null
@@ -265,15 +275,15 @@ export class Store {
     await this.#db.updateTable('outbox').set({ done_at: now, claimed_until: null }).where('id', '=', id).execute()
   }
 
-  /** Schedules another attempt, or gives up (`nextAt === null`) keeping the error. */
-  async retryOutbox(id: string, attempts: number, nextAt: number | null, error: string, now: number): Promise<void> {
+  /**
+   * Schedules another attempt, or gives up (`nextAt === null`: the job is closed with
+   * `failed_at`, and its error stays on the request as a delivery error).
+   */
+  async retryOutbox(id: string, attempts: number, nextAt: number | null, error: { code: string; message: string }, now: number): Promise<void> {
+    const last = { attempts, last_error: error.message, last_code: error.code, claimed_until: null }
     await this.#db
       .updateTable('outbox')
-      .set(
-        nextAt === null
-          ? { attempts, last_error: error, done_at: now, claimed_until: null }
-          : { attempts, last_error: error, next_at: nextAt, claimed_until: null },
-      )
+      .set(nextAt === null ? { ...last, done_at: now, failed_at: now } : { ...last, next_at: nextAt })
       .where('id', '=', id)
       .execute()
   }
@@ -289,7 +299,7 @@ export class Store {
   }
 
   /** Every outbox job of a request, oldest first, with its delivery state. */
-  async outboxFor(requestId: string): Promise<Array<OutboxJob & { doneAt: number | null; lastError: string | null }>> {
+  async outboxFor(requestId: string): Promise<OutboxRecord[]> {
     const rows = await this.#db.selectFrom('outbox').selectAll().where('request_id', '=', requestId).orderBy('id').execute()
     return rows.map((r) => ({
       id: r.id,
@@ -299,7 +309,9 @@ export class Store {
       attempts: Number(r.attempts),
       nextAt: Number(r.next_at),
       doneAt: r.done_at == null ? null : Number(r.done_at),
+      failedAt: r.failed_at == null ? null : Number(r.failed_at),
       lastError: r.last_error,
+      lastCode: r.last_code,
     }))
   }
 
@@ -316,6 +328,35 @@ export class Store {
   async postsFor(requestId: string): Promise<PostRecord[]> {
     const rows = await this.#db.selectFrom('posts').selectAll().where('request_id', '=', requestId).orderBy('created_at').execute()
     return rows.map((r) => ({ channel: r.channel, destination: r.destination, messageId: r.message_id }))
+  }
+
+  /** A channel's durable record, or `undefined`. */
+  async getChannelState(channel: string, key: string): Promise<unknown> {
+    const row = await this.#db.selectFrom('channel_state').select('value').where('channel', '=', channel).where('key', '=', key).executeTakeFirst()
+    return row ? (JSON.parse(row.value) as unknown) : undefined
+  }
+
+  /** Inserts or replaces a channel's durable record. */
+  async putChannelState(channel: string, key: string, value: unknown, now: number): Promise<void> {
+    const text = JSON.stringify(value)
+    await this.#db
+      .insertInto('channel_state')
+      .values({ channel, key, value: text, updated_at: now })
+      .onConflict((oc) => oc.columns(['channel', 'key']).doUpdateSet({ value: text, updated_at: now }))
+      .execute()
+  }
+
+  /** A channel's records whose key starts with `prefix`, by key. */
+  async listChannelState(channel: string, prefix: string): Promise<Array<{ key: string; value: unknown }>> {
+    const rows = await this.#db
+      .selectFrom('channel_state')
+      .select(['key', 'value'])
+      .where('channel', '=', channel)
+      .where('key', '>=', prefix)
+      .where('key', '<', prefix + '\uffff')
+      .orderBy('key')
+      .execute()
+    return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown }))
   }
 
   /** Log entries with `seq > after`, in order. */
@@ -492,15 +533,23 @@ export class StoreTx {
     return { ok: true, log }
   }
 
-  /** Marks one outbox job done and records its post. */
+  /** Marks one outbox job done, records its posts and queues its follow-up jobs. */
   async finishJob(j: FinishedJob, now: number): Promise<void> {
-    if (j.post) {
+    for (const p of j.posts ?? []) {
       await this.#trx
         .insertInto('posts')
-        .values({ request_id: j.requestId, channel: j.post.channel, destination: j.post.destination, message_id: j.post.messageId, created_at: now })
+        .values({ request_id: j.requestId, channel: p.channel, destination: p.destination, message_id: p.messageId, created_at: now })
         .onConflict((oc) => oc.columns(['request_id', 'channel', 'destination']).doNothing())
         .execute()
     }
+    const follow = [...(j.enqueue ?? [])]
+    if (j.renderedVersion !== undefined && (j.posts ?? []).length > 0) {
+      // Locks the request row on PostgreSQL, so a transition either commits before this read (and
+      // is seen here) or after this commit (and its update fan-out sees these posts).
+      const version = await this.#helper.requestVersionForUpdate(this.#trx, j.requestId)
+      if (version !== null && version !== j.renderedVersion) for (const p of j.posts!) follow.push({ kind: 'update', payload: { post: p, vote: null } })
+    }
+    for (const f of follow) await this.enqueue(f.kind, j.requestId, f.payload, now)
     await this.#trx.updateTable('outbox').set({ done_at: now, claimed_until: null }).where('id', '=', j.id).execute()
   }
 

@@ -32,9 +32,17 @@ export interface CommitResult {
   readonly log: readonly LogEntry[]
 }
 
-/** A finished outbox job: mark it done, and record where it was posted (notify jobs). */
+/** A finished outbox job: mark it done, record where it was posted, queue follow-up jobs. */
 export interface FinishedJob {
   readonly id: string
   readonly requestId: string
-  readonly post?: { readonly channel: string; readonly destination: string; readonly messageId: string }
+  /** Where a notify job posted. */
+  readonly posts?: ReadonlyArray<{ readonly channel: string; readonly destination: string; readonly messageId: string }>
+  /**
+   * The request version the posts were rendered from: if the request has moved on when they are
+   * recorded, an update job is queued for each (in the same transaction), so no post stays stale.
+   */
+  readonly renderedVersion?: number
+  /** Jobs for the same request, queued in the same transaction. */
+  readonly enqueue?: ReadonlyArray<{ readonly kind: string; readonly payload: Record<string, unknown> }>
 }

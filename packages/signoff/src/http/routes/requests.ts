@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { SignoffError, isTerminal, type ApprovalRequest, type RequestStatus } from '../../domain/index.js'
-import { hasScope, toRequestJson, type RequestJson } from '../../services/index.js'
+import { deliveryErrors, hasScope, toRequestJson, type RequestJson } from '../../services/index.js'
 import type { AppContext } from '../app-context.js'
 import { callerOf, requireScope } from '../authenticate.js'
 import { commentBody, errors, idParams, requestSchema } from '../schemas.js'
@@ -54,6 +54,7 @@ export const requestRoutes: FastifyPluginAsync<RoutesOptions> = async (app, { co
   const any = requireScope(services.auth, null)
   const present = async (req: FastifyRequest, r: ApprovalRequest, withPosts = false): Promise<RequestJson> => {
     const json = toRequestJson(r, withPosts ? await services.store.postsFor(r.id) : undefined)
+    if (withPosts) json.delivery_errors = deliveryErrors(await services.store.outboxFor(r.id))
     if (hasScope(callerOf(req), 'admin') && !isTerminal(r.status)) {
       json.links = services.requests.linksFor(r).map((l) => ({ approver: l.approver, url: l.url, expires_at: new Date(l.expiresAt).toISOString() }))
     }

@@ -32,6 +32,12 @@ export abstract class DialectHelper {
     return generic()
   }
 
+  /**
+   * The request's version inside `trx`, locking the row until commit where the dialect can
+   * (PostgreSQL `FOR UPDATE`; SQLite has one writer); `null` when there is no such request.
+   */
+  abstract requestVersionForUpdate(trx: Transaction<Database>, requestId: string): Promise<number | null>
+
   /** Closes the connection(s). */
   abstract close(db: Kysely<Database>): Promise<void>
 }

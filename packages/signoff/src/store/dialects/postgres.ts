@@ -31,6 +31,11 @@ export class PostgresHelper extends DialectHelper {
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), helper: new PostgresHelper(config) }
   }
 
+  override async requestVersionForUpdate(trx: Transaction<Database>, requestId: string): Promise<number | null> {
+    const row = await trx.selectFrom('requests').select('version').where('id', '=', requestId).forUpdate().executeTakeFirst()
+    return row ? Number(row.version) : null
+  }
+
   override async claimDue(trx: Transaction<Database>, now: number, leaseMs: number, limit: number): Promise<string[]> {
     const rows = await trx
       .selectFrom('outbox')

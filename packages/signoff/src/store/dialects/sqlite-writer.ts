@@ -42,6 +42,7 @@ function prepare(db: BetterSqlite3.Database) {
        on conflict (request_id, channel, destination) do nothing`,
     ),
     done: db.prepare('update outbox set done_at = ?, claimed_until = null where id = ?'),
+    version: db.prepare('select version from requests where id = ?'),
   }
 }
 
@@ -74,13 +75,20 @@ export class SqliteWriter {
     })
   }
 
-  /** Marks jobs done and records their posts in one transaction. */
+  /** Marks jobs done, records their posts and queues follow-up jobs, in one transaction (see FinishedJob). */
   async finishJobs(jobs: readonly FinishedJob[], now: number): Promise<void> {
     await this.#db.connection().execute(async () => {
       const s = this.#statements()
       this.#raw.transaction(() => {
         for (const j of jobs) {
-          if (j.post) s.post.run(j.requestId, j.post.channel, j.post.destination, j.post.messageId, now)
+          const posts = j.posts ?? []
+          for (const p of posts) s.post.run(j.requestId, p.channel, p.destination, p.messageId, now)
+          const follow = [...(j.enqueue ?? [])]
+          if (j.renderedVersion !== undefined && posts.length > 0) {
+            const row = s.version.get(j.requestId) as { version: number } | undefined
+            if (row && Number(row.version) !== j.renderedVersion) for (const p of posts) follow.push({ kind: 'update', payload: { post: p, vote: null } })
+          }
+          for (const f of follow) s.outbox.run(newId('o', now), f.kind, j.requestId, JSON.stringify(f.payload), now, now)
           s.done.run(now, j.id)
         }
       })()

@@ -26,6 +26,11 @@ export class SqliteHelper extends DialectHelper {
     return { db, helper: new SqliteHelper(new SqliteWriter(database, db)) }
   }
 
+  override async requestVersionForUpdate(trx: Transaction<Database>, requestId: string): Promise<number | null> {
+    const row = await trx.selectFrom('requests').select('version').where('id', '=', requestId).executeTakeFirst()
+    return row ? Number(row.version) : null
+  }
+
   override async claimDue(trx: Transaction<Database>, now: number, leaseMs: number, limit: number): Promise<string[]> {
     const rows = await trx
       .selectFrom('outbox')
