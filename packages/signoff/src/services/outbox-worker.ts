@@ -52,6 +52,8 @@ export class OutboxWorker {
   #running: Promise<void> | null = null
   #again = false
   #stopped = true
+  /** Set by stop(): a sweep in progress ends after its current batch. */
+  #halting = false
 
   constructor(deps: OutboxWorkerDeps) {
     this.#d = deps
@@ -60,12 +62,14 @@ export class OutboxWorker {
   /** Starts the periodic sweep. */
   start(): void {
     this.#stopped = false
+    this.#halting = false
     this.#schedule(0)
   }
 
   /** Stops and waits for the current sweep. */
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#halting = true
     if (this.#timer) clearTimeout(this.#timer)
     this.#timer = null
     await this.#running
@@ -107,7 +111,7 @@ export class OutboxWorker {
       for (const id of new Set(jobs.map((j) => j.requestId))) requests.set(id, await this.#d.store.getRequest(id))
       const finished = await Promise.all(jobs.map((j) => this.#run(j, requests.get(j.requestId) ?? null)))
       await this.#d.store.finishJobs(finished.filter((f): f is FinishedJob => f !== null), this.#d.now())
-      if (this.#stopped) break
+      if (this.#halting) break
     }
     await this.#d.onTick?.()
     return total
