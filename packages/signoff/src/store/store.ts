@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Transaction } from 'kysely'
+import { Migrator, sql, type Kysely, type Transaction } from 'kysely'
 import type { ApprovalRequest, LogEntry, RequestStatus } from '../domain/index.js'
 import type { DialectHelper } from './dialects/dialect-helper.js'
 import { PostgresHelper } from './dialects/postgres.js'
@@ -199,7 +199,7 @@ export class Store {
       .selectFrom('requests')
       .selectAll()
       .where('digest', '=', digest)
-      .where('status', '=', 'approved')
+      .where('status', '=', sql.lit('approved')) // a literal, so the partial index applies
       .orderBy('decided_at', 'desc')
       .limit(5)
       .execute()
@@ -235,7 +235,7 @@ export class Store {
     const rows = await this.#db
       .selectFrom('requests')
       .select('id')
-      .where('status', '=', 'pending')
+      .where('status', '=', sql.lit('pending')) // a literal, so the partial index applies
       .where('expires_at', '<=', now)
       .orderBy('expires_at')
       .limit(limit)
@@ -248,7 +248,7 @@ export class Store {
     const row = await this.#db
       .selectFrom('requests')
       .select((eb) => eb.fn.min('expires_at').as('at'))
-      .where('status', '=', 'pending')
+      .where('status', '=', sql.lit('pending'))
       .executeTakeFirst()
     return row?.at == null ? null : Number(row.at)
   }
