@@ -41,7 +41,10 @@ export interface FakeUser {
   readonly deleted?: boolean
 }
 
-type Knob =
+/** Which calls a knob applies to (all of the method's calls by default). */
+export type CallMatch = (params: Record<string, unknown>) => boolean
+
+type Knob = (
   | { readonly kind: 'error'; readonly error: string }
   | { readonly kind: 'rate_limit'; readonly retryAfter: number }
   | { readonly kind: 'http'; readonly status: number }
@@ -49,6 +52,7 @@ type Knob =
   | { readonly kind: 'lost_response' }
   /** Applies the call, then holds the response until released. */
   | { readonly kind: 'hang'; readonly released: Promise<void> }
+) & { readonly match?: CallMatch }
 
 const JSON_FIELDS = new Set(['blocks', 'metadata', 'view', 'attachments'])
 
@@ -117,8 +121,8 @@ export class SlackFake {
   }
 
   /** The next `times` calls of `method` answer `{ok:false, error}`. */
-  failNext(method: string, error: string, times = 1): this {
-    return this.#push(method, { kind: 'error', error }, times)
+  failNext(method: string, error: string, times = 1, match?: CallMatch): this {
+    return this.#push(method, { kind: 'error', error, ...(match ? { match } : {}) }, times)
   }
 
   /** The next `times` calls of `method` answer 429 with `Retry-After: seconds`. */
@@ -132,8 +136,8 @@ export class SlackFake {
   }
 
   /** The next call of `method` takes effect, then answers HTTP 500. */
-  loseResponseNext(method: string): this {
-    return this.#push(method, { kind: 'lost_response' }, 1)
+  loseResponseNext(method: string, match?: CallMatch): this {
+    return this.#push(method, { kind: 'lost_response', ...(match ? { match } : {}) }, 1)
   }
 
   /** The next call of `method` takes effect and then hangs until the returned function is called. */
@@ -242,7 +246,9 @@ export class SlackFake {
     this.calls.push({ method, params, token })
     const wait = this.#delays.get(method)
     if (wait) await new Promise((r) => setTimeout(r, wait))
-    const knob = this.#knobs.get(method)?.shift()
+    const knobs = this.#knobs.get(method) ?? []
+    const at = knobs.findIndex((k) => !k.match || k.match(params))
+    const knob = at < 0 ? undefined : knobs.splice(at, 1)[0]
     const send = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body))
     }
