@@ -70,6 +70,8 @@ export async function slackRig(
     appToken: opts.socket ? APP_TOKEN : null,
     apiUrl: fake.apiUrl,
     teamId: opts.teamId === undefined ? TEAM : opts.teamId,
+    // Quick keep-alive, so a dropped connection is noticed and re-opened within a test's time.
+    socket: { clientPingTimeout: 400 },
   })
   const { services } = await testServices(store, tempDir({ 'p.rego': opts.policy }), {
     clock,
