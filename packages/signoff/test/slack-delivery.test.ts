@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test'
 import type { Store } from '../src/store/index.js'
 import { DIALECTS } from './dialects.js'
 import { SlackFake } from './fakes/slack-fake.js'
-import { blockActions } from './fakes/slack-payloads.js'
+import { blockActions, signedRequest } from './fakes/slack-payloads.js'
 import { seedWorkspace, slackPolicy, slackRig, type SlackRig } from './fakes/slack-rig.js'
 import { TestClock } from './fixtures.js'
 
@@ -137,6 +137,39 @@ for (const dialect of DIALECTS) {
       await rig.drain()
       assert.equal(fake.posts('C0DEPLOYS').length, 1)
       assert.equal(rig.services.metrics.value('signoff_channel_delivery_failures_total', { kind: 'notify', channel: 'slack:#deploys', code: 'rate_limited' }), 1)
+    })
+
+    it('a slow Slack: a call that times out is retried, and the retry finds the post the slow call made', async () => {
+      const rig = await open(slackPolicy(1, ['slack:#deploys']), { timeoutMs: 100 })
+      const r = await rig.create()
+      fake.delay('chat.postMessage', 400)
+      await rig.drain()
+      const job = (await store.outboxFor(r.id)).find((j) => j.kind === 'notify')!
+      assert.equal(job.attempts, 1)
+      assert.equal(job.lastCode, 'request_error')
+      await eventually(() => fake.posts('C0DEPLOYS').length === 1)
+      fake.delay('chat.postMessage', 0)
+      rig.clock.advance(1000)
+      await rig.drain()
+      assert.equal(fake.posts('C0DEPLOYS').length, 1, 'the late post is found, not repeated')
+      assert.deepEqual((await store.postsFor(r.id)).map((p) => p.messageId), [fake.posts('C0DEPLOYS')[0]!.ts])
+    })
+
+    it('a click is acknowledged before Slack answers the identity lookup', async () => {
+      const rig = await open(slackPolicy(1, ['slack:#deploys']))
+      const r = await rig.create()
+      await rig.drain()
+      const release = fake.hangNext('users.info')
+      const { headers, body } = signedRequest(
+        blockActions({ user: 'UBOB', requestId: r.id, action: 'approve', channel: 'C0DEPLOYS', messageTs: fake.posts()[0]!.ts, responseUrl: fake.responseUrl('bob') }),
+        rig.clock.now(),
+      )
+      const res = await rig.app.inject({ method: 'POST', url: '/slack/interactions', headers, payload: body })
+      assert.equal(res.statusCode, 200, 'acked while users.info is still outstanding')
+      assert.equal((await rig.request(r.id)).approvals.length, 0)
+      release()
+      await rig.channel.settled()
+      assert.equal((await rig.request(r.id)).status, 'approved')
     })
 
     it('permanent errors (channel_not_found, not_in_channel, invalid_auth) are recorded on the request and in metrics, and not retried', async () => {

@@ -55,7 +55,15 @@ export interface SlackRig {
 export async function slackRig(
   store: Store,
   fake: SlackFake,
-  opts: { policy: string; socket?: boolean; clock?: TestClock; teamId?: string | null; outbox?: { maxAttempts?: number; baseDelayMs?: number } },
+  opts: {
+    policy: string
+    socket?: boolean
+    clock?: TestClock
+    teamId?: string | null
+    outbox?: { maxAttempts?: number; baseDelayMs?: number }
+    /** Web API call timeout, ms. */
+    timeoutMs?: number
+  },
 ): Promise<SlackRig> {
   const clock = opts.clock ?? new TestClock()
   const logs: SlackRig['logs'] = []
@@ -72,6 +80,7 @@ export async function slackRig(
     teamId: opts.teamId === undefined ? TEAM : opts.teamId,
     // Quick keep-alive, so a dropped connection is noticed and re-opened within a test's time.
     socket: { clientPingTimeout: 400 },
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   })
   const { services } = await testServices(store, tempDir({ 'p.rego': opts.policy }), {
     clock,

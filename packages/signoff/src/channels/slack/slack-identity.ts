@@ -61,9 +61,17 @@ export class SlackDirectory {
     })
   }
 
-  /** The members of a user group (`usergroups.users.list`). */
+  /** The members of a user group (`usergroups.users.list`); none when the group does not exist. */
   groupMembers(groupId: string): Promise<readonly string[]> {
-    return this.#cached(`group:${groupId}`, async () => (await this.#client.usergroups.users.list({ usergroup: groupId })).users ?? [])
+    return this.#cached(`group:${groupId}`, async () => {
+      try {
+        return (await this.#client.usergroups.users.list({ usergroup: groupId })).users ?? []
+      } catch (e) {
+        // A policy naming a group that was deleted must not break every click: nobody is in it.
+        if (platformError(e) === 'no_such_subteam') return []
+        throw e
+      }
+    })
   }
 
   /** The id of a channel by name (without `#`), from `conversations.list`; `null` when there is none. */
