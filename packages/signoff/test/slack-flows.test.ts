@@ -164,6 +164,20 @@ describe('slack over HTTP interactivity', () => {
     assert.match(fake.replies('C0DEPLOYS', post.ts)[0]!.text, /carol@example\.com approved: ship it/)
   })
 
+  it('expiry updates the message: no buttons, marked expired; a late click is told so', async () => {
+    rig = await slackRig(store, fake, { policy: slackPolicy(2, ['slack:#deploys']) })
+    const r = await rig.create()
+    await rig.drain()
+    rig.clock.advance(3_600_000)
+    await rig.drain()
+    assert.equal((await rig.request(r.id)).status, 'expired')
+    const post = fake.posts('C0DEPLOYS')[0]!
+    assert.equal(actionsBlock(post.blocks), undefined)
+    assert.match(allText(post.blocks), /\*Expired\* without enough approvals/)
+    await rig.click(blockActions({ user: 'UBOB', requestId: r.id, action: 'approve', channel: 'C0DEPLOYS', messageTs: post.ts, responseUrl: fake.responseUrl('late') }))
+    assert.match(String(fake.responses[0]?.body['text']), /This request is already expired; nothing changed/)
+  })
+
   it('a refused modal submission is answered with an ephemeral message in the conversation', async () => {
     rig = await slackRig(store, fake, { policy: slackPolicy(1, ['slack:#deploys']) })
     const r = await rig.create()

@@ -104,6 +104,38 @@ describe('slack: rendering', () => {
   })
 })
 
+describe('slack: app manifest', () => {
+  it('grants exactly the scopes of the Web API methods the channel calls', async () => {
+    const { parse } = await import('yaml')
+    const manifest = parse(readFileSync(join(import.meta.dirname, '../../../examples/slack-app-manifest.yaml'), 'utf8')) as {
+      oauth_config: { scopes: { bot: string[] } }
+      settings: { interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean }
+    }
+    // Every method src/channels/slack calls with the bot token, and the scopes it needs.
+    const needs: Record<string, string[]> = {
+      'chat.postMessage': ['chat:write'],
+      'chat.update': ['chat:write'],
+      'chat.postEphemeral': ['chat:write'],
+      'conversations.list': ['channels:read', 'groups:read'],
+      'conversations.history': ['channels:history', 'groups:history', 'im:history'],
+      'conversations.replies': ['channels:history', 'groups:history', 'im:history'],
+      'conversations.open': ['im:write'],
+      'users.info': ['users:read', 'users:read.email'],
+      'users.lookupByEmail': ['users:read.email'],
+      'usergroups.users.list': ['usergroups:read'],
+      'views.open': [],
+    }
+    const sources = ['slack-channel.ts', 'slack-identity.ts', 'slack-interactions.ts', 'slack-posts.ts']
+      .map((f) => readFileSync(join(import.meta.dirname, '../src/channels/slack', f), 'utf8'))
+      .join('\n')
+    const called = new Set([...sources.matchAll(/client\.((?:[a-z]+\.)+[a-zA-Z]+)\(/g)].map((m) => m[1]!))
+    assert.deepEqual([...called].sort(), Object.keys(needs).sort(), 'the table covers every call')
+    assert.deepEqual([...manifest.oauth_config.scopes.bot].sort(), [...new Set(Object.values(needs).flat())].sort())
+    assert.equal(manifest.settings.interactivity.request_url, 'https://signoff.example.com/slack/interactions')
+    assert.equal(typeof manifest.settings.socket_mode_enabled, 'boolean')
+  })
+})
+
 describe('slack: request signatures', () => {
   const secret = '8f742231b10e8888abcd99yyyzzz85a5'
   const body = 'payload=%7B%22type%22%3A%22block_actions%22%7D'

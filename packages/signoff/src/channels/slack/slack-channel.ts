@@ -167,7 +167,13 @@ export class SlackChannel implements Channel<SlackMessage> {
       // a redelivered envelope is still one vote: the request's compare-and-swap and "already
       // voted" make the decision idempotent.
       const acked = ack(handled.ack).catch((e: unknown) => host.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'slack socket ack failed'))
-      this.#track(handled.after && (async () => (await acked, handled.after!())))
+      const after = handled.after
+      if (after) {
+        this.#track(async () => {
+          await acked
+          await after()
+        })
+      }
     })
     this.#socket = socket
     try {
