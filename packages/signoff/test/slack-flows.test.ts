@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert'
 import { afterEach, beforeEach, describe, it } from 'node:test'
+import { signSlackRequest } from '../src/channels/slack/slack-signature.js'
 import type { Store } from '../src/store/index.js'
 import { DIALECTS } from './dialects.js'
 import { SlackFake } from './fakes/slack-fake.js'
-import { blockActions, viewSubmission } from './fakes/slack-payloads.js'
+import { SIGNING_SECRET, blockActions, viewSubmission } from './fakes/slack-payloads.js'
 import { seedWorkspace, slackPolicy, slackRig, type SlackRig } from './fakes/slack-rig.js'
 
 const actionsBlock = (blocks: unknown[]): unknown => blocks.find((b) => (b as { type: string }).type === 'actions')
@@ -137,6 +138,16 @@ describe('slack over HTTP interactivity', () => {
     const unsigned = await rig.app.inject({ method: 'POST', url: '/slack/interactions', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'payload=%7B%7D' })
     assert.equal(unsigned.statusCode, 401)
     assert.equal(JSON.parse(unsigned.body).error, 'missing_signature')
+    const garbled = 'payload=%7Bnot-json'
+    const sig = signSlackRequest(SIGNING_SECRET, Math.floor(rig.clock.now() / 1000), garbled)
+    const malformed = await rig.app.inject({
+      method: 'POST',
+      url: '/slack/interactions',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(Math.floor(rig.clock.now() / 1000)), 'x-slack-signature': sig },
+      payload: garbled,
+    })
+    assert.equal(malformed.statusCode, 400)
+    assert.equal(JSON.parse(malformed.body).error, 'malformed_payload')
     const ssl = await rig.app.inject({ method: 'POST', url: '/slack/interactions', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'ssl_check=1&token=x' })
     assert.equal(ssl.statusCode, 200)
     assert.equal((await rig.request(r.id)).status, 'approved', 'only the click inside the window counted')

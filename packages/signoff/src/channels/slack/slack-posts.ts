@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api'
-import type { DeliveryContext } from '../channel.js'
+import { DeliveryError, type DeliveryContext } from '../channel.js'
 import { delivering } from './slack-errors.js'
 import type { SlackMessage } from './slack-message.js'
 
@@ -41,7 +41,8 @@ export class SlackPosts {
     const r = await delivering('chat.postMessage', () =>
       this.#client.chat.postMessage({ channel, text: message.text, blocks: [...message.blocks] as never, metadata: meta as never, unfurl_links: false, unfurl_media: false }),
     )
-    return r.ts ?? ''
+    if (!r.ts) throw new DeliveryError('Slack chat.postMessage answered without a ts', { code: 'no_ts' })
+    return r.ts
   }
 
   /** Replies in the thread of `threadTs` unless a retry finds the reply there. */
