@@ -118,7 +118,9 @@ export function renderRequestMessage(view: ChannelRequestView): SlackMessage {
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Status*\n${statusLine(view)}` },
-        { type: 'mrkdwn', text: `*Expires*\n${view.expiresAt ? slackDate(view.expiresAt) : 'never'}` },
+        view.status === 'pending' || !view.decidedAt
+          ? { type: 'mrkdwn', text: `*Expires*\n${view.expiresAt ? slackDate(view.expiresAt) : 'never'}` }
+          : { type: 'mrkdwn', text: `*Decided*\n${slackDate(view.decidedAt)}` },
         { type: 'mrkdwn', text: truncate(`*Approvers*\n${escapeMrkdwn(view.approvers.join(', ') || 'anyone who sees this message')}`, LIMITS.field) },
         { type: 'mrkdwn', text: `*Input digest*\n\`sha256:${view.digest.slice(0, 16)}…\`` },
       ],
