@@ -1,12 +1,18 @@
 import type { Channel } from '../channels/channel.js'
+import { SlackChannel } from '../channels/slack/index.js'
 import type { SignoffConfig } from '../config/index.js'
 
 /**
  * The chat channels the configuration sets up (`slack:`, `teams:`), besides the web channel that
  * is always there. `fetch` is injected so tests can watch outbound calls.
  */
-export function configuredChannels(config: SignoffConfig, _opts: { readonly fetch?: typeof fetch } = {}): Channel[] {
+export function configuredChannels(config: SignoffConfig, opts: { readonly fetch?: typeof fetch } = {}): Channel[] {
   const channels: Channel[] = []
-  void config
+  const slack = config.slack
+  if (slack) {
+    channels.push(
+      new SlackChannel({ botToken: slack.bot_token, signingSecret: slack.signing_secret, appToken: slack.app_token, apiUrl: slack.api_url, teamId: slack.team_id, ...opts }),
+    )
+  }
   return channels
 }

@@ -16,6 +16,22 @@ export abstract class DialectHelper {
    */
   abstract claimDue(trx: Transaction<Database>, now: number, leaseMs: number, limit: number): Promise<string[]>
 
+  /**
+   * Leases the claimed rows. A row still holding an earlier lease was claimed by a worker that
+   * never finished it (the process died mid-delivery), so that try counts as an attempt: the
+   * channel then knows its message may already have reached the platform.
+   */
+  protected async lease(trx: Transaction<Database>, ids: readonly string[], now: number, leaseMs: number): Promise<void> {
+    if (ids.length === 0) return
+    await trx
+      .updateTable('outbox')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', ids)
+      .where('claimed_until', 'is not', null)
+      .execute()
+    await trx.updateTable('outbox').set({ claimed_until: now + leaseMs }).where('id', 'in', ids).execute()
+  }
+
   /** Wakes waiters on other replicas when `requestId` changed (delivered at commit). */
   abstract notify(trx: Transaction<Database>, requestId: string): Promise<void>
 

@@ -50,7 +50,7 @@ export class PostgresHelper extends DialectHelper {
       .skipLocked()
       .execute()
     const ids = rows.map((r) => r.id)
-    if (ids.length > 0) await trx.updateTable('outbox').set({ claimed_until: now + leaseMs }).where('id', 'in', ids).execute()
+    await this.lease(trx, ids, now, leaseMs)
     return ids
   }
 

@@ -43,7 +43,7 @@ export class SqliteHelper extends DialectHelper {
       .limit(limit)
       .execute()
     const ids = rows.map((r) => r.id)
-    if (ids.length > 0) await trx.updateTable('outbox').set({ claimed_until: now + leaseMs }).where('id', 'in', ids).execute()
+    await this.lease(trx, ids, now, leaseMs)
     return ids
   }
 

@@ -1,0 +1,183 @@
+/**
+ * Verified Slack interaction payloads (`block_actions`, `view_submission`) turned into decisions.
+ * Shared by HTTP interactivity and Socket Mode: {@link SlackInteractions.handle} answers at once
+ * with what to acknowledge, and hands back the work to do after the acknowledgement, so Slack's
+ * three seconds are never spent on lookups or the database.
+ */
+import type { WebClient } from '@slack/web-api'
+import type { ChannelHost, ChannelRequestView } from '../channel.js'
+import type { SlackDirectory } from './slack-identity.js'
+import {
+  APPROVE_ACTION,
+  MAX_REASON,
+  REASON_ACTION,
+  REASON_BLOCK,
+  REJECT_ACTION,
+  REJECT_MODAL,
+  refusalText,
+  rejectModal,
+  type RejectModalMetadata,
+} from './slack-message.js'
+
+/** The acknowledgement, and the work that follows it. */
+export interface HandledInteraction {
+  /** The ack body (`response_action` for a modal); empty when absent. */
+  readonly ack?: Readonly<Record<string, unknown>>
+  readonly after?: () => Promise<void>
+}
+
+/** What {@link SlackInteractions} needs. */
+export interface SlackInteractionDeps {
+  readonly client: WebClient
+  readonly directory: SlackDirectory
+  readonly host: ChannelHost
+  /** The workspace clicks must come from; `null` accepts any the app is installed in. */
+  readonly teamId: string | null
+  /** POSTs JSON to a `response_url`. */
+  readonly fetch: typeof fetch
+}
+
+interface Payload {
+  readonly type?: string
+  readonly team?: { readonly id?: string } | null
+  readonly user?: { readonly id?: string; readonly team_id?: string }
+  readonly trigger_id?: string
+  readonly response_url?: string
+  readonly channel?: { readonly id?: string }
+  readonly container?: { readonly channel_id?: string }
+  readonly actions?: ReadonlyArray<{ readonly action_id?: string; readonly value?: string }>
+  readonly view?: {
+    readonly callback_id?: string
+    readonly private_metadata?: string
+    readonly state?: { readonly values?: Record<string, Record<string, { readonly value?: string | null }>> }
+  }
+}
+
+/** A refusal: its code and the text the clicker sees. */
+interface Refused {
+  readonly code: string
+  readonly message: string
+  readonly view: ChannelRequestView | null
+}
+
+export class SlackInteractions {
+  readonly #d: SlackInteractionDeps
+
+  constructor(deps: SlackInteractionDeps) {
+    this.#d = deps
+  }
+
+  /** Answers one payload: what to acknowledge now, and what to do after. */
+  handle(raw: unknown): HandledInteraction {
+    const p = (typeof raw === 'object' && raw !== null ? raw : {}) as Payload
+    if (p.type === 'block_actions') return this.#blockActions(p)
+    if (p.type === 'view_submission' && p.view?.callback_id === REJECT_MODAL) return this.#rejectSubmitted(p)
+    // Other interactions (a link button, a modal closed) need nothing but the ack.
+    return {}
+  }
+
+  #blockActions(p: Payload): HandledInteraction {
+    const action = p.actions?.find((a) => a.action_id === APPROVE_ACTION || a.action_id === REJECT_ACTION)
+    const userId = p.user?.id
+    const requestId = action?.value
+    if (!action || !userId || !requestId) return {}
+    const reply = (text: string): Promise<void> => this.#respond(p.response_url, text)
+    const foreign = this.#foreignTeam(p)
+    if (foreign) return { after: () => this.#refuse(reply, foreign) }
+    if (action.action_id === REJECT_ACTION) {
+      const meta: RejectModalMetadata = { requestId, channel: p.container?.channel_id ?? p.channel?.id ?? null }
+      // The trigger id lives about three seconds: the modal opens before anything is looked up.
+      return { after: () => this.#guard(reply, async () => void (await this.#d.client.views.open({ trigger_id: p.trigger_id ?? '', view: rejectModal(meta) as never }))) }
+    }
+    return { after: () => this.#guard(reply, () => this.#decide(reply, userId, requestId, 'approve', null)) }
+  }
+
+  #rejectSubmitted(p: Payload): HandledInteraction {
+    const meta = parseMetadata(p.view?.private_metadata)
+    const userId = p.user?.id
+    if (!meta || !userId) return {}
+    const reason = (p.view?.state?.values?.[REASON_BLOCK]?.[REASON_ACTION]?.value ?? '').trim()
+    if (reason === '') return { ack: { response_action: 'errors', errors: { [REASON_BLOCK]: 'Please say why you reject this request.' } } }
+    if (reason.length > MAX_REASON) return { ack: { response_action: 'errors', errors: { [REASON_BLOCK]: `At most ${MAX_REASON} characters.` } } }
+    // A view submission has no response_url: refusals go to the conversation the click came from.
+    const reply = (text: string): Promise<void> => this.#ephemeral(meta.channel, userId, text)
+    const foreign = this.#foreignTeam(p)
+    if (foreign) return { after: () => this.#refuse(reply, foreign) }
+    return { after: () => this.#guard(reply, () => this.#decide(reply, userId, meta.requestId, 'reject', reason)) }
+  }
+
+  async #decide(reply: (text: string) => Promise<void>, userId: string, requestId: string, decision: 'approve' | 'reject', comment: string | null): Promise<void> {
+    const { host, directory } = this.#d
+    const person = await directory.person(userId)
+    if (!person?.email || person.deleted) {
+      host.log.warn({ request: requestId, slackUser: userId }, 'slack click refused: no email for this user')
+      return this.#refuse(reply, { code: 'SLACK_NO_EMAIL', message: 'no email', view: null })
+    }
+    const view = await host.view(requestId)
+    const aliases = [`slack:${userId}`]
+    for (const entry of view?.approvers ?? []) {
+      if (/^slack:S[A-Z0-9]+$/.test(entry) && (await directory.groupMembers(entry.slice('slack:'.length))).includes(userId)) aliases.push(entry)
+    }
+    const outcome = await host.decide({ requestId, approver: person.email, aliases, decision, comment, via: 'slack' })
+    if (outcome.ok) {
+      host.log.info({ request: requestId, approver: person.email, decision, status: outcome.view.status }, 'slack vote recorded')
+      return
+    }
+    host.log.info({ request: requestId, approver: person.email, decision, code: outcome.code }, 'slack vote refused')
+    await this.#refuse(reply, outcome)
+  }
+
+  #foreignTeam(p: Payload): Refused | null {
+    const team = p.team?.id ?? p.user?.team_id ?? null
+    if (this.#d.teamId === null || team === this.#d.teamId) return null
+    this.#d.host.log.warn({ team, expected: this.#d.teamId }, 'slack interaction from another workspace refused')
+    return { code: 'SLACK_WRONG_TEAM', message: 'wrong team', view: null }
+  }
+
+  async #refuse(reply: (text: string) => Promise<void>, r: Refused): Promise<void> {
+    await reply(refusalText(r.code, r.message, r.view))
+  }
+
+  /** Runs the work; a fault is logged and the clicker told to try again (nothing was decided). */
+  async #guard(reply: (text: string) => Promise<void>, work: () => Promise<void>): Promise<void> {
+    try {
+      await work()
+    } catch (e) {
+      this.#d.host.log.error({ err: e instanceof Error ? e.message : String(e) }, 'slack interaction failed')
+      await reply(':warning: signoff could not process your click just now. Nothing changed; please try again.')
+    }
+  }
+
+  async #respond(url: string | undefined, text: string): Promise<void> {
+    if (!url) return
+    try {
+      const res = await this.#d.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+        signal: AbortSignal.timeout(10_000),
+      })
+      if (!res.ok) this.#d.host.log.warn({ status: res.status }, 'slack response_url refused the ephemeral answer')
+    } catch (e) {
+      this.#d.host.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'slack response_url unreachable')
+    }
+  }
+
+  async #ephemeral(channel: string | null, user: string, text: string): Promise<void> {
+    if (!channel) return
+    try {
+      await this.#d.client.chat.postEphemeral({ channel, user, text })
+    } catch (e) {
+      this.#d.host.log.warn({ err: e instanceof Error ? e.message : String(e), channel }, 'slack ephemeral answer failed')
+    }
+  }
+}
+
+function parseMetadata(raw: string | undefined): RejectModalMetadata | null {
+  try {
+    const m = JSON.parse(raw ?? '') as Partial<RejectModalMetadata>
+    return typeof m.requestId === 'string' ? { requestId: m.requestId, channel: typeof m.channel === 'string' ? m.channel : null } : null
+  } catch {
+    return null
+  }
+}
