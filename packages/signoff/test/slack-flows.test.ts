@@ -175,6 +175,27 @@ describe('slack over HTTP interactivity', () => {
     assert.match(fake.replies('C0DEPLOYS', post.ts)[0]!.text, /carol@example\.com approved: ship it/)
   })
 
+  it('a decision made on the web page updates the Slack message', async () => {
+    rig = await slackRig(store, fake, { policy: slackPolicy(1, ['slack:#deploys', 'web']) })
+    const r = await rig.create()
+    await rig.drain()
+    const admin = { authorization: 'Bearer tok-admin-000000000000000' }
+    const links = (await rig.app.inject({ url: `/v1/requests/${r.id}`, headers: admin })).json().links as Array<{ approver: string; url: string }>
+    const link = new URL(links.find((l) => l.approver === 'bob@example.com')!.url)
+    const page = await rig.app.inject({ url: `${link.pathname}${link.search}` })
+    assert.equal(page.statusCode, 200)
+    const form = page.body.slice(page.body.indexOf(`action="/r/${r.id}/approve"`))
+    const csrf = /name="csrf" value="([^"]*)"/.exec(form)![1]!.replaceAll('&quot;', '"')
+    const body = new URLSearchParams({ t: link.searchParams.get('t')!, csrf, comment: 'from the browser' }).toString()
+    const done = await rig.app.inject({ method: 'POST', url: `/r/${r.id}/approve`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body })
+    assert.equal(done.statusCode, 200)
+    await rig.drain()
+    const post = fake.posts('C0DEPLOYS')[0]!
+    assert.equal(actionsBlock(post.blocks), undefined, 'no buttons once decided on the web')
+    assert.match(allText(post.blocks), /\*Approved\* by bob@example\.com/)
+    assert.match(fake.replies('C0DEPLOYS', post.ts)[0]!.text, /bob@example\.com approved: from the browser/)
+  })
+
   it('expiry updates the message: no buttons, marked expired; a late click is told so', async () => {
     rig = await slackRig(store, fake, { policy: slackPolicy(2, ['slack:#deploys']) })
     const r = await rig.create()
