@@ -1,12 +1,13 @@
 import type { Channel } from '../channels/channel.js'
+import { teamsChannels } from '../channels/teams/index.js'
 import type { SignoffConfig } from '../config/index.js'
 
 /**
  * The chat channels the configuration sets up (`slack:`, `teams:`), besides the web channel that
  * is always there. `fetch` is injected so tests can watch outbound calls.
  */
-export function configuredChannels(config: SignoffConfig, _opts: { readonly fetch?: typeof fetch } = {}): Channel[] {
+export function configuredChannels(config: SignoffConfig, opts: { readonly fetch?: typeof fetch } = {}): Channel[] {
   const channels: Channel[] = []
-  void config
+  if (config.teams) channels.push(...teamsChannels(config.teams, opts))
   return channels
 }

@@ -1,0 +1,148 @@
+import type { ChannelStateStore } from '../channel.js'
+import type { InboundActivity } from './teams-activity.js'
+import type { TeamsChannelInfo } from './teams-connector.js'
+
+/**
+ * Where the bot may post, learnt from what Teams sends it (install, conversation updates, any
+ * message or click): a conversation's service URL is regional and only known this way
+ * (chat-platforms.md §5.1). Kept in the channel's durable records, so they survive restarts.
+ *
+ * Records: `conv:<conversationId>` ({@link ConversationRef}), `team:<teamId>` (for listing a
+ * team's channels by name), `user:<aadObjectId>` (email ↔ AAD id, for card refresh audiences).
+ */
+export interface ConversationRef {
+  readonly kind: 'channel' | 'personal' | 'groupChat'
+  readonly serviceUrl: string
+  /** For a channel, the channel's id (`19:…@thread.tacv2`) without a `;messageid=` suffix. */
+  readonly conversationId: string
+  readonly tenantId: string | null
+  readonly teamId?: string
+  readonly teamName?: string
+  readonly channelName?: string
+  /** Personal chats: the user's `29:…` id, AAD object id and email. */
+  readonly userId?: string
+  readonly aadObjectId?: string
+  readonly email?: string
+}
+
+/** A person as the roster showed them. */
+export interface TeamsUserRef {
+  readonly aadObjectId: string
+  readonly email: string
+  readonly userId: string
+}
+
+interface TeamRef {
+  readonly teamId: string
+  readonly teamName: string
+  readonly serviceUrl: string
+  readonly tenantId: string | null
+}
+
+/** Teams leaves the General channel unnamed; its id is the team's id. */
+const GENERAL = 'General'
+
+/** The conversation references of one bot, over the channel's durable state. */
+export class ConversationReferences {
+  readonly #state: ChannelStateStore
+
+  constructor(state: ChannelStateStore) {
+    this.#state = state
+  }
+
+  /** Records where `activity` came from. `email` is the sender's, when the roster was read. */
+  async learn(activity: InboundActivity, email: string | null): Promise<void> {
+    const base = { serviceUrl: activity.serviceUrl, tenantId: activity.tenantId }
+    const conversationId = activity.conversation.id.split(';')[0]!
+    const type = activity.conversation.conversationType ?? (activity.team ? 'channel' : 'personal')
+    if (type === 'channel' && activity.team) {
+      const teamName = activity.team.name ?? (await this.#team(activity.team.id))?.teamName
+      if (activity.team.name) await this.#state.put(`team:${activity.team.id}`, { ...base, teamId: activity.team.id, teamName: activity.team.name } satisfies TeamRef)
+      const channelId = activity.channel?.id ?? conversationId
+      const known = (await this.#state.get(`conv:${channelId}`)) as ConversationRef | undefined
+      const channelName = activity.channel?.name ?? known?.channelName ?? (channelId === activity.team.id ? GENERAL : undefined)
+      await this.#put({
+        ...base,
+        kind: 'channel',
+        conversationId: channelId,
+        teamId: activity.team.id,
+        ...(teamName ? { teamName } : {}),
+        ...(channelName ? { channelName } : {}),
+      })
+    } else if (type === 'personal' && activity.from) {
+      const known = (await this.#state.get(`conv:${conversationId}`)) as ConversationRef | undefined
+      const who = email ?? known?.email
+      const aad = activity.from.aadObjectId
+      await this.#put({ ...base, kind: 'personal', conversationId, userId: activity.from.id, ...(aad ? { aadObjectId: aad } : {}), ...(who ? { email: who } : {}) })
+    } else if (type === 'groupChat') {
+      await this.#put({ ...base, kind: 'groupChat', conversationId })
+    }
+    if (email && activity.from?.aadObjectId) await this.rememberUser({ aadObjectId: activity.from.aadObjectId, email, userId: activity.from.id })
+  }
+
+  /** Whether the personal chat `conversationId` still lacks its user's email. */
+  async needsEmail(conversationId: string): Promise<boolean> {
+    const known = (await this.#state.get(`conv:${conversationId}`)) as ConversationRef | undefined
+    return !known?.email
+  }
+
+  async rememberUser(user: TeamsUserRef): Promise<void> {
+    await this.#state.put(`user:${user.aadObjectId}`, { ...user, email: user.email.toLowerCase() })
+  }
+
+  /** The reference of a conversation signoff posted to. */
+  async conversation(conversationId: string): Promise<ConversationRef | null> {
+    return ((await this.#state.get(`conv:${conversationId}`)) as ConversationRef | undefined) ?? null
+  }
+
+  /** The channel named `channel` of the team named `team` (names compare case-insensitively). */
+  async namedChannel(team: string, channel: string): Promise<ConversationRef | null> {
+    const same = (a: string | undefined, b: string): boolean => a !== undefined && a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0
+    const refs = await this.#all<ConversationRef>('conv:')
+    return refs.find((r) => r.kind === 'channel' && same(r.teamName, team) && same(r.channelName, channel)) ?? null
+  }
+
+  /** Teams the bot is installed in whose name is `team`. */
+  async teamsNamed(team: string): Promise<TeamRef[]> {
+    return (await this.#all<TeamRef>('team:')).filter((t) => t.teamName.localeCompare(team, undefined, { sensitivity: 'accent' }) === 0)
+  }
+
+  /** Stores the channels of `team` as the connector listed them. */
+  async learnChannels(team: TeamRef, channels: readonly TeamsChannelInfo[]): Promise<void> {
+    for (const c of channels) {
+      await this.#put({
+        kind: 'channel',
+        serviceUrl: team.serviceUrl,
+        tenantId: team.tenantId,
+        conversationId: c.id,
+        teamId: team.teamId,
+        teamName: team.teamName,
+        channelName: c.name ?? (c.id === team.teamId ? GENERAL : c.id),
+      })
+    }
+  }
+
+  /** Personal chats with the people whose emails are listed. */
+  async personalChats(emails: readonly string[]): Promise<ConversationRef[]> {
+    const wanted = new Set(emails.map((e) => e.toLowerCase()))
+    return (await this.#all<ConversationRef>('conv:')).filter((r) => r.kind === 'personal' && r.email !== undefined && wanted.has(r.email.toLowerCase()))
+  }
+
+  /** AAD object ids of the people whose emails are listed, as far as signoff has met them. */
+  async aadIds(emails: readonly string[]): Promise<string[]> {
+    const wanted = new Set(emails.map((e) => e.toLowerCase()))
+    return (await this.#all<TeamsUserRef>('user:')).filter((u) => wanted.has(u.email)).map((u) => u.aadObjectId)
+  }
+
+  async #team(teamId: string): Promise<TeamRef | null> {
+    return ((await this.#state.get(`team:${teamId}`)) as TeamRef | undefined) ?? null
+  }
+
+  async #put(ref: ConversationRef): Promise<void> {
+    await this.#state.put(`conv:${ref.conversationId}`, ref)
+  }
+
+  async #all<T>(prefix: string): Promise<T[]> {
+    return (await this.#state.list(prefix)).map((r) => r.value as T)
+  }
+}
