@@ -108,6 +108,19 @@ describe('Teams transport: inbound auth, outbound token, delivery errors, webhoo
     const bad = await s.app.inject({ method: 'POST', url: '/teams/messages', headers: { authorization: 'Bearer x', 'content-type': 'application/json' }, payload: '{"type":' })
     assert.equal(bad.statusCode, 400)
     assert.equal((bad.json() as { code: string }).code, 'SIGNOFF_MALFORMED_JSON')
+    const shapeless = await s.app.inject({ method: 'POST', url: '/teams/messages', headers: { authorization: 'Bearer x', 'content-type': 'application/json' }, payload: '{"type":"message","serviceUrl":"file:///etc"}' })
+    assert.equal(shapeless.statusCode, 400)
+    assert.equal((shapeless.json() as { code: string }).code, 'SIGNOFF_VALIDATION_FAILED')
+  })
+
+  it('answers 500 while the signing keys are unreachable (the connector redelivers), then recovers', async () => {
+    s = await teamsSignoff(store, policy(1, ['teams:ops']), world, clock)
+    world.identity.keysDown = true
+    const down = await sendActivity(s, world, teamInstall(world))
+    assert.equal(down.status, 500)
+    assert.match(down.body, /signing keys/)
+    world.identity.keysDown = false
+    assert.equal((await sendActivity(s, world, teamInstall(world))).status, 200)
   })
 
   it('fetches the JWKS once through the OpenID metadata and caches it', async () => {

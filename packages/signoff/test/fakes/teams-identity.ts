@@ -44,6 +44,8 @@ export class FakeTeamsIdentity {
   /** Requests to the metadata and keys documents. */
   metadataHits = 0
   keysHits = 0
+  /** When set, the keys document answers 503 (an outage of the signing-key endpoint). */
+  keysDown = false
   readonly #issued = new Set<string>()
   readonly #key: KeyObject
   readonly #forger: KeyObject
@@ -120,6 +122,7 @@ export class FakeTeamsIdentity {
     }
     if (req.method === 'GET' && url.pathname === '/v1/.well-known/keys') {
       this.keysHits++
+      if (this.keysDown) return json(503, { error: 'unavailable' })
       return json(200, { keys: [this.#publicJwk] })
     }
     const m = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname)

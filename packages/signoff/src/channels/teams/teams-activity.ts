@@ -17,27 +17,31 @@ export interface InboundActivity {
   readonly value: unknown
 }
 
-/** Parses the raw body; `null` when it is not an activity signoff can act on. */
-export function parseActivity(rawBody: string): InboundActivity | null {
+/** A parsed activity, or why the body is not one. */
+export type ParsedActivity = { readonly ok: true; readonly activity: InboundActivity } | { readonly ok: false; readonly fault: 'json' | 'shape'; readonly message: string }
+
+/** Parses the raw body: not JSON, or JSON without `type`, an http(s) `serviceUrl` and `conversation.id`, is refused. */
+export function parseActivity(rawBody: string): ParsedActivity {
   let raw: unknown
   try {
     raw = JSON.parse(rawBody)
   } catch {
-    return null
+    return { ok: false, fault: 'json', message: 'the body is not valid JSON' }
   }
-  if (!isRecord(raw)) return null
+  const shape = { ok: false, fault: 'shape', message: 'not a Bot Framework activity: type, an http(s) serviceUrl and conversation.id are required' } as const
+  if (!isRecord(raw)) return shape
   const type = str(raw['type'])
   const serviceUrl = str(raw['serviceUrl'])
   const conversation = isRecord(raw['conversation']) ? raw['conversation'] : null
   const conversationId = str(conversation?.['id'])
-  if (!type || !serviceUrl || !conversationId || !/^https?:\/\//.test(serviceUrl)) return null
+  if (!type || !serviceUrl || !conversationId || !/^https?:\/\//.test(serviceUrl)) return shape
   const from = isRecord(raw['from']) ? raw['from'] : null
   const channelData = isRecord(raw['channelData']) ? raw['channelData'] : {}
   const team = isRecord(channelData['team']) ? channelData['team'] : null
   const channel = isRecord(channelData['channel']) ? channelData['channel'] : null
   const tenant = isRecord(channelData['tenant']) ? channelData['tenant'] : null
   const conversationTenant = str(conversation?.['tenantId'])
-  return {
+  const activity: InboundActivity = {
     type,
     name: str(raw['name']),
     channelId: str(raw['channelId']) ?? '',
@@ -49,6 +53,7 @@ export function parseActivity(rawBody: string): InboundActivity | null {
     channel: channel && str(channel['id']) ? { id: str(channel['id'])!, name: str(channel['name']) } : null,
     value: raw['value'],
   }
+  return { ok: true, activity }
 }
 
 /** The verb, request id and comment of an `adaptiveCard/action` invoke. */

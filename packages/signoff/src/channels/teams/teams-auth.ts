@@ -26,8 +26,8 @@ export interface InboundActivityClaims {
   readonly channelId: string
 }
 
-/** The verdict on an inbound token: `status` 401 for a bad token, 503 when the keys are unreachable. */
-export type InboundAuthResult = { readonly ok: true } | { readonly ok: false; readonly status: 401 | 503; readonly message: string }
+/** The verdict on an inbound token: `status` 401 for a bad token, 500 when the keys are unreachable. */
+export type InboundAuthResult = { readonly ok: true } | { readonly ok: false; readonly status: 401 | 500; readonly message: string }
 
 interface SigningKey {
   readonly key: KeyObject
@@ -65,7 +65,7 @@ export class InboundTokenVerifier {
     try {
       key = await this.#key(kid)
     } catch (e) {
-      return { ok: false, status: 503, message: `cannot read the Bot Framework signing keys: ${e instanceof Error ? e.message : String(e)}` }
+      return { ok: false, status: 500, message: `cannot read the Bot Framework signing keys: ${e instanceof Error ? e.message : String(e)}` }
     }
     if (!key) return refuse('token signed by an unknown key')
     if (!verifySignature('RSA-SHA256', Buffer.from(`${h}.${p}`), key.key, Buffer.from(s, 'base64url'))) return refuse('token signature does not verify')

@@ -124,12 +124,14 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
   /** `POST /teams/messages`: verifies the connector's token, then learns references or takes a click. */
   async interactions(inbound: InboundInteraction): Promise<InteractionResponse> {
     const run = this.#run
-    if (!run) return failure(503, 'SIGNOFF_INTERNAL', 'the Teams channel is not started')
-    const activity = parseActivity(inbound.rawBody)
-    if (!activity) return failure(400, 'SIGNOFF_MALFORMED_JSON', 'the body is not a Bot Framework activity (type, serviceUrl and conversation.id are required)')
+    if (!run) return failure(500, 'SIGNOFF_INTERNAL', 'the Teams channel is not started')
+    const parsed = parseActivity(inbound.rawBody)
+    if (!parsed.ok) return failure(400, parsed.fault === 'json' ? 'SIGNOFF_MALFORMED_JSON' : 'SIGNOFF_VALIDATION_FAILED', `teams: ${parsed.message}`)
+    const activity = parsed.activity
     const auth = await run.verifier.verify(inbound.headers['authorization'], activity)
     if (!auth.ok) {
       run.host.log.warn({ channel: this.name, reason: auth.message }, 'refused a Teams activity')
+      // A 5xx makes the connector redeliver once the signing keys are reachable again.
       return failure(auth.status, auth.status === 401 ? 'SIGNOFF_UNAUTHENTICATED' : 'SIGNOFF_INTERNAL', `teams: ${auth.message}`)
     }
     if (activity.tenantId !== this.#o.tenantId) {
