@@ -206,6 +206,27 @@ for (const dialect of DIALECTS) {
       assert.match(cardText(card), /Approvals: 1 of 2/)
     })
 
+    it('a decision on the web page updates the Teams card', async () => {
+      s = await teamsSignoff(store, team2, world, clock)
+      await install()
+      const id = await create()
+      await drain(s)
+      const where = channelPost(id)
+      const links = ((await s.app.inject({ method: 'GET', url: `/v1/requests/${id}`, headers: { authorization: `Bearer ${ADMIN}` } })).json() as { links: Array<{ approver: string; url: string }> }).links
+      const link = new URL(links.find((l) => l.approver === 'carol@example.com')!.url)
+      const page = await s.app.inject({ method: 'GET', url: `${link.pathname}${link.search}` })
+      assert.equal(page.statusCode, 200)
+      const field = (name: string) => new RegExp(`action="/r/${id}/approve">\\n(?:.*\\n)*?<input type="hidden" name="${name}" value="([^"]*)"`).exec(page.body)![1]!
+      const form = new URLSearchParams({ t: field('t'), csrf: field('csrf'), comment: 'checked the diff' })
+      const submitted = await s.app.inject({ method: 'POST', url: `/r/${id}/approve`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() })
+      assert.ok(submitted.statusCode < 400, submitted.body)
+      await drain(s)
+      const card = world.connector.card(where.conversationId, where.activityId)!
+      assertValidCard(card)
+      assert.match(cardText(card), /carol@example\.com approved via web, .*: "checked the diff"/)
+      assert.equal(world.connector.callsTo('PUT', /\/activities\//).filter((c) => c.activityId === where.activityId).length, 1)
+    })
+
     it('a restart between the click and the update still replaces the card', async () => {
       s = await teamsSignoff(store, team1, world, clock)
       await install()
