@@ -78,9 +78,13 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
   }
 
   /**
-   * Posts the card to the destination's conversation(s). Each created activity id is recorded
-   * under (request, conversation) before this returns, and a retry reuses it, so a failure after
-   * the connector answered (or in a later DM of the fan-out) never posts the card twice.
+   * Posts the card to the destination's conversation(s).
+   *
+   * Delivery guarantees: the connector has no search API, so each created activity id is recorded
+   * under `sent:<request>:<conversation>` right after the connector answers, before the next DM of
+   * a fan-out and before the outbox records the post; any retry (a later DM failed, the worker
+   * crashed, a restart) reuses it. The remaining window is a crash between the connector's 201 and
+   * that record: the retry posts a second card, and only the recorded one is updated later.
    */
   async post(destination: string, view: ChannelRequestView, _ctx: DeliveryContext): Promise<PostedMessage[]> {
     const run = this.#running()
