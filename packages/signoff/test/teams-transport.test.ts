@@ -226,6 +226,26 @@ describe('Teams transport: inbound auth, outbound token, delivery errors, webhoo
     assert.deepEqual(dms, [`a:dm-${USERS.alice.objectId}`, `a:dm-${USERS.bob.objectId}`])
   })
 
+  it('teams:dm opens a 1:1 chat with an approver signoff met in a team channel, skipping one the bot may not message', async () => {
+    s = await teamsSignoff(store, policy(1, ['teams:dm']), world, clock)
+    await sendActivity(s, world, teamInstall(world))
+    await sendActivity(s, world, personalInstall(world, USERS.bob))
+    const somewhere = { conversationId: APPROVALS_CHANNEL, activityId: '1999' }
+    for (const u of [USERS.alice, USERS.carol]) {
+      const res = await sendActivity(s, world, click(world, u, 'signoff.refresh', 'r_unknown', somewhere))
+      assert.match(res.body, /signoff has no request r_unknown/)
+    }
+    world.connector.fail({ method: 'POST', path: /^\/v3\/conversations$/, status: 403, times: 1, body: { error: { code: 'Forbidden', message: 'The bot is not permitted to message this user' } } })
+    const id = await create()
+    await drain(s)
+    const opened = world.connector.callsTo('POST', /^\/v3\/conversations$/)
+    assert.equal(opened.length, 2, 'one try for alice (403), one for carol')
+    const carolOpen = opened.find((c) => JSON.stringify(c.body).includes(USERS.carol.id))!
+    assert.deepEqual(carolOpen.body, { bot: { id: '28:app-123' }, members: [{ id: USERS.carol.id }], isGroup: false, tenantId: 'tenant-1', channelData: { tenant: { id: 'tenant-1' } } })
+    assert.deepEqual(posted(id).map((c) => c.conversationId).sort(), [`a:created-${USERS.carol.objectId}`, `a:dm-${USERS.bob.objectId}`])
+    assert.deepEqual((await details(id)).delivery_errors ?? [], [])
+  })
+
   it('tells the requester the outcome in their personal chat, once', async () => {
     s = await teamsSignoff(store, policy(1, ['teams:ops']), world, clock)
     await sendActivity(s, world, teamInstall(world))

@@ -38,7 +38,8 @@ export const FAKE_SIZE_LIMIT = 28 * 1024
 
 /**
  * A Bot Connector on loopback speaking the REST shapes of chat-platforms.md §5.2, under a regional
- * path prefix like the real service URLs (`…/amer/`). It checks the bearer token against the fake
+ * path prefix like the real service URLs (`…/amer/`): create a 1:1 conversation, send, update (PUT),
+ * read a member, list a team's channels. It checks the bearer token against the fake
  * identity's issued tokens, records every call, keeps each conversation's activities (so tests
  * read the card as it stands), refuses bodies over Teams' size limit with 413, and can answer
  * programmed faults (429 + Retry-After, 5xx, 403…) or answer slowly.
@@ -125,6 +126,13 @@ export class FakeBotConnector {
     }
     if (Buffer.byteLength(raw) > FAKE_SIZE_LIMIT) return answer(413, { error: { code: 'MessageSizeTooBig', message: 'Message size too big' } })
 
+    if (method === 'POST' && parts[2] === 'conversations' && parts.length === 3) {
+      // Opening a 1:1 chat: the same user always gets the same conversation, as in Teams.
+      const b = body as { bot?: { id?: string }; members?: Array<{ id?: string }>; isGroup?: boolean; tenantId?: string }
+      const member = b.members?.length === 1 ? this.members.get(b.members[0]!.id ?? '') : undefined
+      if (!b.bot?.id?.startsWith('28:') || b.isGroup !== false || !b.tenantId || !member) return answer(400, { error: { code: 'BadArgument', message: 'invalid conversation parameters' } })
+      return answer(201, { id: `a:created-${member.objectId}` })
+    }
     if (method === 'POST' && conversationId && parts[4] === 'activities' && parts.length === 5) {
       const id = `1${String(this.#next++).padStart(12, '0')}`
       const conv = this.activities.get(conversationId) ?? new Map<string, Record<string, unknown>>()

@@ -165,7 +165,7 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
     if (!member || !email) return cardBody(messageCard('signoff cannot find your email address in this conversation, so it cannot record your decision.'))
     const aad = member.objectId ?? activity.from.aadObjectId
     await run.refs.learn(activity, email)
-    if (aad) await run.refs.rememberUser({ aadObjectId: aad, email, userId: member.id })
+    if (aad) await run.refs.rememberUser({ aadObjectId: aad, email, userId: member.id, serviceUrl: activity.serviceUrl, tenantId: activity.tenantId })
     const refreshUserIds = (view: ChannelRequestView): Promise<string[]> => run.refs.aadIds(view.eligible)
     if (action.verb === VERB.refresh) {
       const view = await run.host.view(action.requestId)
@@ -221,7 +221,19 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
       throw new DeliveryError('teams:dm needs approvers named by email (user: or group: entries)', { code: 'teams_dm_no_approvers', permanent: true })
     }
     const chats = await run.refs.personalChats(view.eligible)
-    const missing = view.eligible.filter((e) => !chats.some((c) => c.email?.toLowerCase() === e.toLowerCase()))
+    const hasChat = (email: string): boolean => chats.some((c) => c.email?.toLowerCase() === email.toLowerCase())
+    // Approvers signoff met elsewhere (a click in a team channel) get a 1:1 chat opened for them.
+    for (const user of await run.refs.users(view.eligible.filter((e) => !hasChat(e)))) {
+      try {
+        const id = await run.connector.createPersonalConversation(user.serviceUrl, { botId: `28:${this.#o.appId}`, userId: user.userId, tenantId: user.tenantId ?? this.#o.tenantId })
+        chats.push(await run.refs.learnPersonalChat(user, id))
+      } catch (e) {
+        // One approver the bot may not message (403) must not hold back the others' cards.
+        if (!(e instanceof DeliveryError && e.permanent)) throw e
+        run.host.log.warn({ channel: this.name, request: view.id, approver: user.email, code: e.code }, 'cannot open a Teams chat with an approver')
+      }
+    }
+    const missing = view.eligible.filter((e) => !hasChat(e))
     if (missing.length > 0) run.host.log.warn({ channel: this.name, request: view.id, missing }, 'approvers without a personal chat with the bot (they have not installed the app)')
     if (chats.length === 0) throw new DeliveryError('teams:dm: no eligible approver has installed the app', { code: 'teams_dm_no_chats', permanent: true })
     return chats

@@ -36,6 +36,23 @@ export class BotConnector {
     this.#fetch = fetchImpl
   }
 
+  /**
+   * `POST /v3/conversations`: opens (or finds) the 1:1 chat between the bot and `userId` (`29:…`);
+   * returns the conversation id. Teams allows it for users of a team the app is installed in.
+   */
+  async createPersonalConversation(serviceUrl: string, o: { botId: string; userId: string; tenantId: string }): Promise<string> {
+    const res = await this.#call('POST', serviceUrl, '/v3/conversations', {
+      bot: { id: o.botId },
+      members: [{ id: o.userId }],
+      isGroup: false,
+      tenantId: o.tenantId,
+      channelData: { tenant: { id: o.tenantId } },
+    })
+    const id = (res as { id?: unknown } | null)?.id
+    if (typeof id !== 'string' || id === '') throw new DeliveryError('the connector created a conversation without an id', { code: 'teams_no_conversation_id' })
+    return id
+  }
+
   /** `POST /v3/conversations/{id}/activities`: a new message; returns its activity id. */
   async sendActivity(serviceUrl: string, conversationId: string, activity: unknown): Promise<string> {
     const res = await this.#call('POST', serviceUrl, `/v3/conversations/${encodeURIComponent(conversationId)}/activities`, activity)

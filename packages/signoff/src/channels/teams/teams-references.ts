@@ -25,11 +25,13 @@ export interface ConversationRef {
   readonly email?: string
 }
 
-/** A person as the roster showed them. */
+/** A person as the roster showed them, and where signoff met them (to open a 1:1 chat later). */
 export interface TeamsUserRef {
   readonly aadObjectId: string
   readonly email: string
   readonly userId: string
+  readonly serviceUrl: string
+  readonly tenantId: string | null
 }
 
 interface TeamRef {
@@ -77,7 +79,7 @@ export class ConversationReferences {
     } else if (type === 'groupChat') {
       await this.#put({ ...base, kind: 'groupChat', conversationId })
     }
-    if (email && activity.from?.aadObjectId) await this.rememberUser({ aadObjectId: activity.from.aadObjectId, email, userId: activity.from.id })
+    if (email && activity.from?.aadObjectId) await this.rememberUser({ ...base, aadObjectId: activity.from.aadObjectId, email, userId: activity.from.id })
   }
 
   /** Whether the personal chat `conversationId` still lacks its user's email. */
@@ -128,10 +130,30 @@ export class ConversationReferences {
     return (await this.#all<ConversationRef>('conv:')).filter((r) => r.kind === 'personal' && r.email !== undefined && wanted.has(r.email.toLowerCase()))
   }
 
+  /** The people whose emails are listed, as far as signoff has met them. */
+  async users(emails: readonly string[]): Promise<TeamsUserRef[]> {
+    const wanted = new Set(emails.map((e) => e.toLowerCase()))
+    return (await this.#all<TeamsUserRef>('user:')).filter((u) => wanted.has(u.email))
+  }
+
   /** AAD object ids of the people whose emails are listed, as far as signoff has met them. */
   async aadIds(emails: readonly string[]): Promise<string[]> {
-    const wanted = new Set(emails.map((e) => e.toLowerCase()))
-    return (await this.#all<TeamsUserRef>('user:')).filter((u) => wanted.has(u.email)).map((u) => u.aadObjectId)
+    return (await this.users(emails)).map((u) => u.aadObjectId)
+  }
+
+  /** Stores a personal chat signoff opened itself with `user`. */
+  async learnPersonalChat(user: TeamsUserRef, conversationId: string): Promise<ConversationRef> {
+    const ref: ConversationRef = {
+      kind: 'personal',
+      serviceUrl: user.serviceUrl,
+      tenantId: user.tenantId,
+      conversationId,
+      userId: user.userId,
+      aadObjectId: user.aadObjectId,
+      email: user.email,
+    }
+    await this.#put(ref)
+    return ref
   }
 
   async #team(teamId: string): Promise<TeamRef | null> {
