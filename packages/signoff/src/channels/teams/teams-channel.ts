@@ -13,7 +13,7 @@ import {
 import { cardAction, parseActivity, type InboundActivity } from './teams-activity.js'
 import { InboundTokenVerifier } from './teams-auth.js'
 import { ADAPTIVE_CARD, COMMENT_INPUT, messageCard, requestActivity, teamsCard, VERB } from './teams-card.js'
-import { BotConnector } from './teams-connector.js'
+import { BotConnector, type TeamsMember } from './teams-connector.js'
 import { ConversationReferences, type ConversationRef } from './teams-references.js'
 import { ConnectorTokenSource } from './teams-token.js'
 
@@ -154,7 +154,7 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
     const action = cardAction(activity.value, COMMENT_INPUT)
     if (!action || !activity.from) return invokeError(400, 'BadRequest', 'not a signoff card action')
     const rosterId = activity.conversation.id.split(';')[0]!
-    let member
+    let member: TeamsMember | null
     try {
       member = await run.connector.member(activity.serviceUrl, rosterId, activity.from.id)
     } catch (e) {
