@@ -132,6 +132,11 @@ export function requestActivity(view: ChannelRequestView, opts: TeamsCardOptions
   return cardActivity(teamsCard(view, { ...opts, compact: true }), summary)
 }
 
+/** The card of {@link requestActivity}: what an invoke response carries, under the same size limit. */
+export function fittedCard(view: ChannelRequestView, opts: TeamsCardOptions = {}): IAdaptiveCard {
+  return requestActivity(view, opts).attachments[0]!.content
+}
+
 /** The UTF-8 size of an activity as sent. */
 export function activityBytes(activity: unknown): number {
   return Buffer.byteLength(JSON.stringify(activity), 'utf8')

@@ -12,7 +12,7 @@ import {
 } from '../channel.js'
 import { cardAction, parseActivity, type InboundActivity } from './teams-activity.js'
 import { InboundTokenVerifier } from './teams-auth.js'
-import { ADAPTIVE_CARD, COMMENT_INPUT, messageCard, requestActivity, teamsCard, VERB } from './teams-card.js'
+import { ADAPTIVE_CARD, COMMENT_INPUT, fittedCard, messageCard, requestActivity, teamsCard, VERB } from './teams-card.js'
 import { BotConnector, type TeamsMember } from './teams-connector.js'
 import { ConversationReferences, type ConversationRef } from './teams-references.js'
 import { ConnectorTokenSource } from './teams-token.js'
@@ -169,7 +169,7 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
     const refreshUserIds = (view: ChannelRequestView): Promise<string[]> => run.refs.aadIds(view.eligible)
     if (action.verb === VERB.refresh) {
       const view = await run.host.view(action.requestId)
-      return cardBody(view ? teamsCard(view, { refreshUserIds: await refreshUserIds(view) }) : messageCard(`signoff has no request ${action.requestId}.`))
+      return cardBody(view ? fittedCard(view, { refreshUserIds: await refreshUserIds(view) }) : messageCard(`signoff has no request ${action.requestId}.`))
     }
     if (action.verb !== VERB.approve && action.verb !== VERB.reject) return invokeError(400, 'BadRequest', `unknown verb ${action.verb}`)
     const outcome = await run.host.decide({
@@ -181,9 +181,9 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
       via: this.name,
     })
     run.host.log.info({ channel: this.name, request: action.requestId, approver: email, result: outcome.ok ? 'recorded' : outcome.code }, 'Teams decision')
-    if (outcome.ok) return cardBody(teamsCard(outcome.view, { refreshUserIds: await refreshUserIds(outcome.view) }))
+    if (outcome.ok) return cardBody(fittedCard(outcome.view, { refreshUserIds: await refreshUserIds(outcome.view) }))
     const notice = `Not recorded: ${outcome.message}`
-    return cardBody(outcome.view ? teamsCard(outcome.view, { notice, refreshUserIds: await refreshUserIds(outcome.view) }) : messageCard(notice))
+    return cardBody(outcome.view ? fittedCard(outcome.view, { notice, refreshUserIds: await refreshUserIds(outcome.view) }) : messageCard(notice))
   }
 
   /** Stores the activity's conversation; a personal chat's user is looked up once for their email. */
