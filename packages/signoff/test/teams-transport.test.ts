@@ -123,6 +123,15 @@ describe('Teams transport: inbound auth, outbound token, delivery errors, webhoo
     assert.equal((await sendActivity(s, world, teamInstall(world))).status, 200)
   })
 
+  it('refuses signing keys offered over plain http from a non-loopback host', async () => {
+    s = await teamsSignoff(store, policy(1, ['teams:ops']), world, clock)
+    world.identity.jwksUri = 'http://keys.example.com/v1/.well-known/keys'
+    const res = await sendActivity(s, world, teamInstall(world))
+    assert.equal(res.status, 500)
+    assert.match(res.body, /jwks_uri .* must be https/)
+    assert.equal(world.identity.keysHits, 0)
+  })
+
   it('fetches the JWKS once through the OpenID metadata and caches it', async () => {
     s = await teamsSignoff(store, policy(1, ['teams:ops']), world, clock)
     for (let i = 0; i < 3; i++) assert.equal((await sendActivity(s, world, teamInstall(world))).status, 200)

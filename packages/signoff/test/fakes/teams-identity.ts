@@ -46,6 +46,8 @@ export class FakeTeamsIdentity {
   keysHits = 0
   /** When set, the keys document answers 503 (an outage of the signing-key endpoint). */
   keysDown = false
+  /** When set, the metadata advertises this `jwks_uri` instead of the fake's own. */
+  jwksUri: string | null = null
   readonly #issued = new Set<string>()
   readonly #key: KeyObject
   readonly #forger: KeyObject
@@ -118,7 +120,7 @@ export class FakeTeamsIdentity {
     const json = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
     if (req.method === 'GET' && url.pathname === '/v1/.well-known/openidconfiguration') {
       this.metadataHits++
-      return json(200, { issuer: this.issuer, jwks_uri: `${this.#url}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] })
+      return json(200, { issuer: this.issuer, jwks_uri: this.jwksUri ?? `${this.#url}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] })
     }
     if (req.method === 'GET' && url.pathname === '/v1/.well-known/keys') {
       this.keysHits++

@@ -99,6 +99,8 @@ export class InboundTokenVerifier {
   async #load(): Promise<void> {
     const metadata = (await this.#json(this.#o.openIdMetadataUrl)) as { jwks_uri?: unknown }
     if (typeof metadata.jwks_uri !== 'string') throw new Error('OpenID metadata has no jwks_uri')
+    // The keys decide what signoff trusts: fetch them over TLS unless the metadata is a loopback fake.
+    if (!isTrustedUrl(metadata.jwks_uri)) throw new Error(`jwks_uri ${metadata.jwks_uri} must be https (plain http only on loopback)`)
     const jwks = (await this.#json(metadata.jwks_uri)) as { keys?: unknown }
     if (!Array.isArray(jwks.keys)) throw new Error('JWKS has no keys')
     const byKid = new Map<string, SigningKey>()
@@ -127,6 +129,15 @@ function decodeJson(part: string): Record<string, unknown> | null {
     return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null
   } catch {
     return null
+  }
+}
+
+function isTrustedUrl(u: string): boolean {
+  try {
+    const url = new URL(u)
+    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+  } catch {
+    return false
   }
 }
 
