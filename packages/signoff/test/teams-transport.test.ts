@@ -268,7 +268,7 @@ describe('Teams transport: inbound auth, outbound token, delivery errors, webhoo
     assert.match(cardText(dm[0]!.body), /Approved: request/)
   })
 
-  it('posts a notify-only card to a Workflows webhook, once, and never tries to update it', async () => {
+  it('posts a notify-only card to a Workflows webhook once, and a final card once decided (it cannot be edited)', async () => {
     s = await teamsSignoff(store, policy(1, ['teams-webhook:security']), world, clock)
     world.workflows.statuses.push({ status: 429, retryAfter: '2' })
     const id = await create()
@@ -288,7 +288,14 @@ describe('Teams transport: inbound auth, outbound token, delivery errors, webhoo
     const vote = await s.app.inject({ method: 'POST', url: `/v1/requests/${id}/approve`, headers: { authorization: 'Bearer tok-bob-00000000000000000' }, payload: {} })
     assert.equal(vote.statusCode, 200)
     await drain(s)
-    assert.equal(world.workflows.posts.length, 1)
+    assert.equal(world.workflows.posts.length, 2, 'the first card is not edited; one final card follows')
+    const final = (world.workflows.posts[1]!.body as typeof envelope).attachments[0]!.content
+    assertValidCard(final)
+    assert.match(cardText(final), /Approved: request/)
+    assert.match(cardText(final), /bob@example\.com approved via api/)
+    clock.advance(60_000)
+    await drain(s)
+    assert.equal(world.workflows.posts.length, 2)
     assert.deepEqual((await details(id)).delivery_errors ?? [], [])
   })
 

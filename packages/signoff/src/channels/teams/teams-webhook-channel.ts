@@ -36,20 +36,43 @@ export class TeamsWebhookChannel implements Channel<IAdaptiveCard> {
 
   /**
    * POSTs the Workflows envelope. The trigger answers without a message id, so the "message id"
-   * recorded is the request's; a sent marker keeps a retry from posting twice.
+   * recorded is the request's; a sent marker keeps a retry from posting twice (the window left is
+   * a crash between the trigger's answer and the marker).
    */
   async post(destination: string, view: ChannelRequestView, _ctx: DeliveryContext): Promise<PostedMessage> {
     const url = this.#o.webhooks[destination]
     if (!url) throw new DeliveryError(`teams-webhook:${destination} is not configured (teams.workflows_webhooks)`, { code: 'teams_webhook_unknown', permanent: true })
-    const posted: PostedMessage = { channel: this.name, destination, messageId: view.id }
-    const key = `sent:${view.id}:${destination}`
-    if (await this.#host?.state.get(key)) return posted
+    await this.#once(`sent:${view.id}:${destination}`, url, destination, view)
+    return { channel: this.name, destination, messageId: view.id }
+  }
+
+  /** Nothing to update: a Workflows post cannot be edited (no message id, no bot); the link shows the live state. */
+  async update(): Promise<void> {}
+
+  /**
+   * Since the first card cannot be edited, each webhook the request went to gets a second,
+   * final card (once), so the channel does not keep showing "Approval needed".
+   */
+  async notifyOutcome(view: ChannelRequestView): Promise<void> {
+    const host = this.#host
+    if (!host) return
+    for (const { key } of await host.state.list(`sent:${view.id}:`)) {
+      const destination = key.slice(`sent:${view.id}:`.length)
+      const url = this.#o.webhooks[destination]
+      if (url) await this.#once(`outcome:${view.id}:${destination}`, url, destination, view)
+    }
+  }
+
+  /** POSTs the card for `view` unless `marker` says it went already; records the marker after. */
+  async #once(marker: string, url: string, destination: string, view: ChannelRequestView): Promise<void> {
+    if (await this.#host?.state.get(marker)) return
+    const summary = view.status === 'pending' ? `Approval needed: request ${view.id}` : `Request ${view.id} ${view.status}`
     let res: Response
     try {
       res = await (this.#o.fetch ?? fetch)(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(cardActivity(this.render(view), `Approval needed: request ${view.id}`)),
+        body: JSON.stringify(cardActivity(this.render(view), summary)),
         signal: AbortSignal.timeout(10_000),
       })
     } catch (e) {
@@ -58,10 +81,6 @@ export class TeamsWebhookChannel implements Channel<IAdaptiveCard> {
     }
     await res.body?.cancel()
     if (!res.ok) throw deliveryErrorOf(res, null, `Workflows webhook ${destination}`)
-    await this.#host?.state.put(key, { at: new Date(this.#host.now()).toISOString() })
-    return posted
+    await this.#host?.state.put(marker, { at: new Date(this.#host.now()).toISOString() })
   }
-
-  /** Nothing to update: a Workflows post cannot be edited (no message id, no bot); the link shows the live state. */
-  async update(): Promise<void> {}
 }
