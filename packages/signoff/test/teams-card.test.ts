@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import type { ChannelRequestStatus, ChannelRequestView } from '../src/channels/channel.js'
 import { TEAMS_MESSAGE_LIMIT_BYTES, activityBytes, messageCard, requestActivity, teamsCard } from '../src/channels/teams/index.js'
 import { TeamsWebhookChannel } from '../src/channels/teams/index.js'
+import { cardProblems } from './fakes/teams-card-check.js'
 import { assertValidCard, cardText, cardVerbs } from './fakes/teams-harness.js'
 
 const view = (over: Partial<ChannelRequestView> = {}): ChannelRequestView => ({
@@ -79,6 +80,14 @@ describe('Teams cards (pure rendering)', () => {
     assert.match(cardText(card), /input is too large to show here/)
     assert.match(cardText(card), /Decisions \(35 earlier not shown\)/)
     assert.equal(activity.summary, 'Approval needed: request r_1')
+  })
+
+  it('the card check itself refuses unknown elements, bad properties and oversized cards', () => {
+    const base = { type: 'AdaptiveCard', version: '1.5' }
+    assert.match(cardProblems({ ...base, body: [{ type: 'Bogus' }] }).join('\n'), /Unknown element type "Bogus"/)
+    assert.ok(cardProblems({ ...base, body: [{ type: 'Input.Text', id: 'c', isRequired: true }] }).length > 0, 'a required input without a label')
+    assert.match(cardProblems({ ...base, body: [{ type: 'TextBlock', text: 'x'.repeat(30_000) }] }).join('\n'), /over Teams' 28672/)
+    assert.deepEqual(cardProblems({ ...base, body: [{ type: 'TextBlock', text: 'fine' }] }), [])
   })
 
   it('the Workflows webhook card is notify-only: an Action.OpenUrl to the request page', () => {

@@ -44,9 +44,13 @@ for (const dialect of DIALECTS) {
       ;({ store, cleanup } = await dialect.open())
     })
     afterEach(async () => {
-      await s.close()
-      await cleanup()
-      await world.close()
+      try {
+        assert.deepEqual(world.invalidCards(), [], 'every card sent passes the adaptivecards parser and the size limit')
+      } finally {
+        await s.close()
+        await cleanup()
+        await world.close()
+      }
     })
 
     const create = async (token = REQUESTER): Promise<string> => {

@@ -56,6 +56,7 @@ describe('Teams on a running server', () => {
       assert.match(cardText(body.value), /Approved: request/)
       await eventually(() => (world.connector.callsTo('PUT', /\/activities\//).length > 0 ? true : undefined))
       assert.match(cardText(world.connector.card(APPROVALS_CHANNEL, activityId)), /bob@example\.com approved via teams/)
+      assert.deepEqual(world.invalidCards(), [])
     } finally {
       await server.close()
       await world.close()

@@ -38,9 +38,13 @@ describe('Teams transport: inbound auth, outbound token, delivery errors, webhoo
     ;({ store, cleanup } = await sqlite.open())
   })
   afterEach(async () => {
-    await s.close()
-    await cleanup()
-    await world.close()
+    try {
+      assert.deepEqual(world.invalidCards(), [], 'every card sent passes the adaptivecards parser and the size limit')
+    } finally {
+      await s.close()
+      await cleanup()
+      await world.close()
+    }
   })
 
   const create = async (input: Record<string, unknown> = {}): Promise<string> => {

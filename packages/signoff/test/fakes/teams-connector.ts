@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { activityCardProblems } from './teams-card-check.js'
 
 /** One request the connector received. */
 export interface ConnectorCall {
@@ -52,6 +53,8 @@ export class FakeBotConnector {
   readonly members = new Map<string, FakeMember>()
   /** Team id → its channels (`GET /v3/teams/{id}/conversations`). */
   readonly teamChannels = new Map<string, Array<{ id: string; name?: string }>>()
+  /** Problems of cards received in sends and updates (checked with the adaptivecards parser). */
+  readonly invalidCards: string[] = []
   /** Milliseconds every answer waits. */
   delayMs = 0
   readonly #faults: ConnectorFault[] = []
@@ -125,6 +128,7 @@ export class FakeBotConnector {
       return answer(fault.status, fault.body ?? { error: { code: `Fault${fault.status}`, message: 'programmed fault' } }, fault.headers)
     }
     if (Buffer.byteLength(raw) > FAKE_SIZE_LIMIT) return answer(413, { error: { code: 'MessageSizeTooBig', message: 'Message size too big' } })
+    if (parts[4] === 'activities') this.invalidCards.push(...activityCardProblems(body).map((p) => `${method} ${decoded}: ${p}`))
 
     if (method === 'POST' && parts[2] === 'conversations' && parts.length === 3) {
       // Opening a 1:1 chat: the same user always gets the same conversation, as in Teams.

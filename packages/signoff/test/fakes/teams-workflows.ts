@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { activityCardProblems } from './teams-card-check.js'
 
 /**
  * A Teams Workflows trigger ("Post to a channel when a webhook request is received") on
@@ -8,6 +9,8 @@ import type { AddressInfo } from 'node:net'
  */
 export class FakeWorkflowsWebhook {
   readonly posts: Array<{ sigOk: boolean; body: unknown }> = []
+  /** Problems of the cards received (checked with the adaptivecards parser). */
+  readonly invalidCards: string[] = []
   /** Statuses the next posts get, in order (then 202). */
   readonly statuses: Array<{ status: number; retryAfter?: string }> = []
   readonly #sig = 'fake-signature'
@@ -28,7 +31,9 @@ export class FakeWorkflowsWebhook {
         const next = this.statuses.shift()
         if (!sigOk) return void res.writeHead(401).end()
         if (next) return void res.writeHead(next.status, next.retryAfter ? { 'retry-after': next.retryAfter } : {}).end()
-        this.posts.push({ sigOk, body: JSON.parse(raw) as unknown })
+        const body = JSON.parse(raw) as unknown
+        this.invalidCards.push(...activityCardProblems(body))
+        this.posts.push({ sigOk, body })
         res.writeHead(202).end()
       })
     })
