@@ -111,6 +111,8 @@ for (const dialect of DIALECTS) {
       assert.match(cardText(posted), /production deploys need SREs/)
       assert.match(cardText(posted), /Approvals: 0 of 2/)
       assert.match(cardText(posted), /Input digest: sha256:[0-9a-f]{64}/)
+      const open = (posted['actions'] as Array<{ type: string; url?: string }>).find((a) => a.type === 'Action.OpenUrl')!
+      assert.equal(open.url, `${s.services.config.public_url}/ui/requests/${id}`, 'a shared channel gets the request page, not anyone\'s signed link')
 
       const first = invokeCard(await sendActivity(s, world, click(world, USERS.alice, 'signoff.approve', id, where)))
       assert.match(cardText(first), /Approvals: 1 of 2/)
@@ -257,6 +259,12 @@ for (const dialect of DIALECTS) {
       await drain(s)
       const dms = world.connector.callsTo('POST', /\/activities$/).filter((c) => cardText(c.body).includes(id))
       assert.deepEqual(dms.map((c) => c.conversationId).sort(), [`a:dm-${USERS.alice.objectId}`, `a:dm-${USERS.bob.objectId}`], 'mallory is not eligible; carol has no chat')
+      const openUrl = (body: unknown) => ((body as { attachments: Array<{ content: { actions: Array<{ type: string; url?: string }> } }> }).attachments[0]!.content.actions.find((a) => a.type === 'Action.OpenUrl')!.url!)
+      const links = dms.map((c) => new URL(openUrl(c.body)))
+      for (const link of links) assert.equal(link.pathname, `/r/${id}`, 'each approver gets their own signed link in their DM')
+      assert.notEqual(links[0]!.searchParams.get('t'), links[1]!.searchParams.get('t'))
+      const page = await s.app.inject({ method: 'GET', url: `${links[0]!.pathname}${links[0]!.search}` })
+      assert.equal(page.statusCode, 200, 'the link opens the approval page without a sign-in')
       const r = await request(id)
       assert.equal(r.posts?.filter((p) => p.channel === 'teams').length, 2)
       const bobChat = `a:dm-${USERS.bob.objectId}`

@@ -39,6 +39,8 @@ export interface TeamsCardOptions {
   readonly interactive?: boolean
   /** Leave the input out and show fewer approvals, to fit Teams' size limit. */
   readonly compact?: boolean
+  /** Where "Open in signoff" leads: the viewer's own signed approval link in a 1:1 chat; the request page otherwise. */
+  readonly openUrl?: string
 }
 
 const TITLE: Readonly<Record<ChannelRequestStatus, string>> = {
@@ -75,7 +77,7 @@ export function teamsCard(view: ChannelRequestView, opts: TeamsCardOptions = {})
     body.push(text(clip(JSON.stringify(view.input, null, 2) ?? 'null', MAX_INPUT), { fontType: 'Monospace', size: 'Small' }))
   }
   body.push(...approvalLines(view.approvals, opts.compact ? 5 : MAX_APPROVALS_SHOWN))
-  const open: IOpenUrlAction = { type: 'Action.OpenUrl', title: 'Open in signoff', url: view.detailsUrl }
+  const open: IOpenUrlAction = { type: 'Action.OpenUrl', title: 'Open in signoff', url: opts.openUrl ?? view.detailsUrl }
   const card: IAdaptiveCard = {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

@@ -89,13 +89,14 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
   async post(destination: string, view: ChannelRequestView, _ctx: DeliveryContext): Promise<PostedMessage[]> {
     const run = this.#running()
     const targets = destination === DM ? await this.#personalChats(run, view) : [await this.#namedChannel(run, destination)]
-    const activity = requestActivity(view, { refreshUserIds: await run.refs.aadIds(view.eligible) })
+    const refreshUserIds = await run.refs.aadIds(view.eligible)
     const posts: PostedMessage[] = []
     for (const ref of targets) {
       const key = `sent:${view.id}:${ref.conversationId}`
       const sent = (await run.host.state.get(key)) as { activityId?: string } | undefined
       let activityId = sent?.activityId
       if (!activityId) {
+        const activity = requestActivity(view, { refreshUserIds, ...this.#openUrl(run, view, ref.email) })
         activityId = await run.connector.sendActivity(ref.serviceUrl, ref.conversationId, activity)
         await run.host.state.put(key, { activityId })
       }
@@ -110,7 +111,17 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
     const ref = await run.refs.conversation(post.destination)
     if (!ref) throw new DeliveryError(`no conversation reference for ${post.destination}`, { code: 'teams_reference_missing', permanent: true })
     const refreshUserIds = view.status === 'pending' ? await run.refs.aadIds(view.eligible) : []
-    await run.connector.updateActivity(ref.serviceUrl, ref.conversationId, post.messageId, requestActivity(view, { refreshUserIds }))
+    const activity = requestActivity(view, { refreshUserIds, ...this.#openUrl(run, view, ref.kind === 'personal' ? ref.email : undefined) })
+    await run.connector.updateActivity(ref.serviceUrl, ref.conversationId, post.messageId, activity)
+  }
+
+  /**
+   * In a 1:1 chat with an eligible approver, "Open in signoff" is their own signed link (the
+   * request page behind it needs no sign-in); everywhere else it is the request's page.
+   */
+  #openUrl(run: Running, view: ChannelRequestView, email: string | undefined): { openUrl?: string } {
+    if (!email || view.status !== 'pending' || !view.eligible.some((e) => e.toLowerCase() === email.toLowerCase())) return {}
+    return { openUrl: run.host.link(view, email) }
   }
 
   /** Sends the requester the final card in their personal chat with the bot, if they have one. */
@@ -166,10 +177,12 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
     const aad = member.objectId ?? activity.from.aadObjectId
     await run.refs.learn(activity, email)
     if (aad) await run.refs.rememberUser({ aadObjectId: aad, email, userId: member.id, serviceUrl: activity.serviceUrl, tenantId: activity.tenantId })
-    const refreshUserIds = (view: ChannelRequestView): Promise<string[]> => run.refs.aadIds(view.eligible)
+    const personal = activity.conversation.conversationType === 'personal'
+    const shown = async (view: ChannelRequestView, notice?: string): Promise<IAdaptiveCard> =>
+      fittedCard(view, { refreshUserIds: await run.refs.aadIds(view.eligible), ...(notice ? { notice } : {}), ...this.#openUrl(run, view, personal ? email : undefined) })
     if (action.verb === VERB.refresh) {
       const view = await run.host.view(action.requestId)
-      return cardBody(view ? fittedCard(view, { refreshUserIds: await refreshUserIds(view) }) : messageCard(`signoff has no request ${action.requestId}.`))
+      return cardBody(view ? await shown(view) : messageCard(`signoff has no request ${action.requestId}.`))
     }
     if (action.verb !== VERB.approve && action.verb !== VERB.reject) return invokeError(400, 'BadRequest', `unknown verb ${action.verb}`)
     const outcome = await run.host.decide({
@@ -181,9 +194,9 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
       via: this.name,
     })
     run.host.log.info({ channel: this.name, request: action.requestId, approver: email, result: outcome.ok ? 'recorded' : outcome.code }, 'Teams decision')
-    if (outcome.ok) return cardBody(fittedCard(outcome.view, { refreshUserIds: await refreshUserIds(outcome.view) }))
+    if (outcome.ok) return cardBody(await shown(outcome.view))
     const notice = `Not recorded: ${outcome.message}`
-    return cardBody(outcome.view ? fittedCard(outcome.view, { notice, refreshUserIds: await refreshUserIds(outcome.view) }) : messageCard(notice))
+    return cardBody(outcome.view ? await shown(outcome.view, notice) : messageCard(notice))
   }
 
   /** Stores the activity's conversation; a personal chat's user is looked up once for their email. */
