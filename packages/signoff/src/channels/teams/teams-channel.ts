@@ -59,12 +59,13 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
 
   async start(host: ChannelHost): Promise<void> {
     const fetchImpl = this.#o.fetch ?? fetch
-    const tokens = new ConnectorTokenSource({ ...this.#o, fetch: fetchImpl, now: host.now })
+    const o = this.#o
+    const tokens = new ConnectorTokenSource({ loginUrl: o.loginUrl, tenantId: o.tenantId, appId: o.appId, appPassword: o.appPassword, fetch: fetchImpl, now: host.now })
     this.#run = {
       host,
       refs: new ConversationReferences(host.state),
       connector: new BotConnector(tokens, fetchImpl),
-      verifier: new InboundTokenVerifier({ appId: this.#o.appId, openIdMetadataUrl: this.#o.openIdMetadataUrl, tokenIssuer: this.#o.tokenIssuer, fetch: fetchImpl, now: host.now }),
+      verifier: new InboundTokenVerifier({ appId: o.appId, openIdMetadataUrl: o.openIdMetadataUrl, tokenIssuer: o.tokenIssuer, fetch: fetchImpl, now: host.now }),
     }
   }
 
