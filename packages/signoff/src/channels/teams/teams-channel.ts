@@ -1,3 +1,4 @@
+import type { AdaptiveCardActionCardResponse, AdaptiveCardActionErrorResponse } from '@microsoft/teams.api'
 import type { IAdaptiveCard } from '@microsoft/teams.cards'
 import {
   DeliveryError,
@@ -175,7 +176,7 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
     }
     const email = (member?.email ?? member?.userPrincipalName)?.toLowerCase()
     if (!member || !email) return cardBody(messageCard('signoff cannot find your email address in this conversation, so it cannot record your decision.'))
-    const aad = member.objectId ?? activity.from.aadObjectId
+    const aad = member.objectId ?? member.aadObjectId ?? activity.from.aadObjectId
     await run.refs.learn(activity, email)
     if (aad) await run.refs.rememberUser({ aadObjectId: aad, email, userId: member.id, serviceUrl: activity.serviceUrl, tenantId: activity.tenantId })
     const personal = activity.conversation.conversationType === 'personal'
@@ -259,17 +260,15 @@ export class TeamsChannel implements Channel<IAdaptiveCard> {
   }
 }
 
-/** The body of an invoke response (chat-platforms.md §6.3). */
-type InvokeBody =
-  | { readonly statusCode: 200; readonly type: typeof ADAPTIVE_CARD; readonly value: IAdaptiveCard }
-  | { readonly statusCode: 400; readonly type: 'application/vnd.microsoft.error'; readonly value: { readonly code: string; readonly message: string } }
+/** The body of an invoke response (chat-platforms.md §6.3), as the Teams SDK types it. */
+type InvokeBody = AdaptiveCardActionCardResponse | AdaptiveCardActionErrorResponse
 
 function cardBody(card: IAdaptiveCard): InvokeBody {
   return { statusCode: 200, type: ADAPTIVE_CARD, value: card }
 }
 
 function invokeError(statusCode: 400, code: string, message: string): InvokeBody {
-  return { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } }
+  return { statusCode, type: 'application/vnd.microsoft.error', value: { code, message, innerHttpError: { statusCode, body: null } } }
 }
 
 function invokeResponse(body: InvokeBody): InteractionResponse {

@@ -7,8 +7,9 @@ export interface TeamsMember {
   /** `29:…` */
   readonly id: string
   readonly name?: string
-  /** The AAD object id. */
+  /** The AAD object id (`objectId` on the REST wire; the SDKs also know it as `aadObjectId`). */
   readonly objectId?: string
+  readonly aadObjectId?: string
   readonly email?: string
   readonly userPrincipalName?: string
 }
