@@ -58,10 +58,11 @@ export class ConversationReferences {
     const conversationId = activity.conversation.id.split(';')[0]!
     const type = activity.conversation.conversationType ?? (activity.team ? 'channel' : 'personal')
     if (type === 'channel' && activity.team) {
-      const teamName = activity.team.name ?? (await this.#team(activity.team.id))?.teamName
       if (activity.team.name) await this.#state.put(`team:${activity.team.id}`, { ...base, teamId: activity.team.id, teamName: activity.team.name } satisfies TeamRef)
       const channelId = activity.channel?.id ?? conversationId
       const known = (await this.#state.get(`conv:${channelId}`)) as ConversationRef | undefined
+      // Most activities in a channel carry ids only: keep the names install events and channel lists gave.
+      const teamName = activity.team.name ?? (await this.#team(activity.team.id))?.teamName ?? known?.teamName
       const channelName = activity.channel?.name ?? known?.channelName ?? (channelId === activity.team.id ? GENERAL : undefined)
       await this.#put({
         ...base,
