@@ -8,7 +8,10 @@ import type { TeamsChannelInfo } from './teams-connector.js'
  * (chat-platforms.md §5.1). Kept in the channel's durable records, so they survive restarts.
  *
  * Records: `conv:<conversationId>` ({@link ConversationRef}), `team:<teamId>` (for listing a
- * team's channels by name), `user:<aadObjectId>` (email ↔ AAD id, for card refresh audiences).
+ * team's channels by name), `user:<email>` (the person's AAD id and where signoff met them, for
+ * card refresh audiences and opening 1:1 chats) and `dm:<email>` (their personal chat's id).
+ * Approvers are looked up by email one record each, so a post costs the same however many people
+ * have installed the app.
  */
 export interface ConversationRef {
   readonly kind: 'channel' | 'personal' | 'groupChat'
@@ -77,6 +80,7 @@ export class ConversationReferences {
       const who = email ?? known?.email
       const aad = activity.from.aadObjectId
       await this.#put({ ...base, kind: 'personal', conversationId, userId: activity.from.id, ...(aad ? { aadObjectId: aad } : {}), ...(who ? { email: who } : {}) })
+      if (email) await this.#state.put(`dm:${email.toLowerCase()}`, { conversationId })
     } else if (type === 'groupChat') {
       await this.#put({ ...base, kind: 'groupChat', conversationId })
     }
@@ -90,7 +94,8 @@ export class ConversationReferences {
   }
 
   async rememberUser(user: TeamsUserRef): Promise<void> {
-    await this.#state.put(`user:${user.aadObjectId}`, { ...user, email: user.email.toLowerCase() })
+    const email = user.email.toLowerCase()
+    await this.#state.put(`user:${email}`, { ...user, email })
   }
 
   /** The reference of a conversation signoff posted to. */
@@ -127,14 +132,23 @@ export class ConversationReferences {
 
   /** Personal chats with the people whose emails are listed. */
   async personalChats(emails: readonly string[]): Promise<ConversationRef[]> {
-    const wanted = new Set(emails.map((e) => e.toLowerCase()))
-    return (await this.#all<ConversationRef>('conv:')).filter((r) => r.kind === 'personal' && r.email !== undefined && wanted.has(r.email.toLowerCase()))
+    const out: ConversationRef[] = []
+    for (const email of unique(emails)) {
+      const dm = (await this.#state.get(`dm:${email}`)) as { conversationId: string } | undefined
+      const ref = dm && (await this.conversation(dm.conversationId))
+      if (ref?.kind === 'personal') out.push(ref)
+    }
+    return out
   }
 
   /** The people whose emails are listed, as far as signoff has met them. */
   async users(emails: readonly string[]): Promise<TeamsUserRef[]> {
-    const wanted = new Set(emails.map((e) => e.toLowerCase()))
-    return (await this.#all<TeamsUserRef>('user:')).filter((u) => wanted.has(u.email))
+    const out: TeamsUserRef[] = []
+    for (const email of unique(emails)) {
+      const user = (await this.#state.get(`user:${email}`)) as TeamsUserRef | undefined
+      if (user) out.push(user)
+    }
+    return out
   }
 
   /** AAD object ids of the people whose emails are listed, as far as signoff has met them. */
@@ -154,6 +168,7 @@ export class ConversationReferences {
       email: user.email,
     }
     await this.#put(ref)
+    await this.#state.put(`dm:${user.email}`, { conversationId })
     return ref
   }
 
@@ -168,4 +183,8 @@ export class ConversationReferences {
   async #all<T>(prefix: string): Promise<T[]> {
     return (await this.#state.list(prefix)).map((r) => r.value as T)
   }
+}
+
+function unique(emails: readonly string[]): string[] {
+  return [...new Set(emails.map((e) => e.toLowerCase()))]
 }
