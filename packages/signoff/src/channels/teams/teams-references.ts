@@ -9,7 +9,8 @@ import type { TeamsChannelInfo } from './teams-connector.js'
  *
  * Records: `conv:<conversationId>` ({@link ConversationRef}), `team:<teamId>` (for listing a
  * team's channels by name), `user:<email>` (the person's AAD id and where signoff met them, for
- * card refresh audiences and opening 1:1 chats) and `dm:<email>` (their personal chat's id).
+ * card refresh audiences and opening 1:1 chats), `dm:<email>` (their personal chat's id) and
+ * `name:<team>/<channel>` (a configured destination's channel id).
  * Approvers are looked up by email one record each, so a post costs the same however many people
  * have installed the app.
  */
@@ -103,11 +104,21 @@ export class ConversationReferences {
     return ((await this.#state.get(`conv:${conversationId}`)) as ConversationRef | undefined) ?? null
   }
 
-  /** The channel named `channel` of the team named `team` (names compare case-insensitively). */
+  /**
+   * The channel named `channel` of the team named `team` (names compare case-insensitively). The
+   * answer is remembered under `name:<team>/<channel>` and checked against the reference's
+   * current names, so only the first lookup (or one after a rename) scans every conversation.
+   */
   async namedChannel(team: string, channel: string): Promise<ConversationRef | null> {
     const same = (a: string | undefined, b: string): boolean => a !== undefined && a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0
-    const refs = await this.#all<ConversationRef>('conv:')
-    return refs.find((r) => r.kind === 'channel' && same(r.teamName, team) && same(r.channelName, channel)) ?? null
+    const matches = (r: ConversationRef | null | undefined): r is ConversationRef => r?.kind === 'channel' && same(r.teamName, team) && same(r.channelName, channel)
+    const key = `name:${team.toLowerCase()}/${channel.toLowerCase()}`
+    const cached = (await this.#state.get(key)) as { conversationId: string } | undefined
+    const hit = cached && (await this.conversation(cached.conversationId))
+    if (matches(hit)) return hit
+    const found = (await this.#all<ConversationRef>('conv:')).find(matches) ?? null
+    if (found) await this.#state.put(key, { conversationId: found.conversationId })
+    return found
   }
 
   /** Teams the bot is installed in whose name is `team`. */
