@@ -9,6 +9,7 @@ import { evalCommand } from './commands/eval.js'
 import { logExportCommand, logVerifyCommand } from './commands/log.js'
 import { requestCommand } from './commands/request.js'
 import { serveCommand } from './commands/serve.js'
+import { teamsManifestCommand } from './commands/teams-manifest.js'
 import { testCommand } from './commands/test.js'
 import { waitCommand } from './commands/wait.js'
 
@@ -124,6 +125,15 @@ export function buildProgram(io: CliIo, box: ExitBox, fetchImpl?: typeof fetch):
     .description('apply pending migrations')
     .option('-c, --config <file>', 'configuration file naming the database')
     .action(run((opts: { config?: string }) => dbMigrateCommand(opts, ctx)))
+
+  program
+    .command('teams')
+    .description('Microsoft Teams app')
+    .command('manifest')
+    .description('write the Teams app package (manifest.json and icons, zipped) for the configured bot')
+    .option('-c, --config <file>', 'configuration file with the teams section')
+    .option('-o, --out <file>', 'where to write the zip (default signoff-teams.zip)')
+    .action(run((opts: { config?: string; out?: string }) => teamsManifestCommand(opts, ctx, packageVersion())))
 
   return program
 }

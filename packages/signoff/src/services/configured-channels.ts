@@ -1,5 +1,6 @@
 import type { Channel } from '../channels/channel.js'
 import { SlackChannel } from '../channels/slack/index.js'
+import { teamsChannels } from '../channels/teams/index.js'
 import type { SignoffConfig } from '../config/index.js'
 
 /**
@@ -14,5 +15,6 @@ export function configuredChannels(config: SignoffConfig, opts: { readonly fetch
       new SlackChannel({ botToken: slack.bot_token, signingSecret: slack.signing_secret, appToken: slack.app_token, apiUrl: slack.api_url, teamId: slack.team_id, ...opts }),
     )
   }
+  if (config.teams) channels.push(...teamsChannels(config.teams, opts))
   return channels
 }
