@@ -125,6 +125,32 @@ describe('slack over Socket Mode', () => {
     assert.equal((await rig.request(r.id)).status, 'approved')
   })
 
+  it('rides out a Slack outage: starts while apps.connections.open fails, reconnects after a drop that meets another failure', async () => {
+    fake.httpErrorNext('apps.connections.open', 503)
+    rig = await slackRig(store, fake, { policy: slackPolicy(1, ['slack:#deploys']), socket: true })
+    await eventually(() => fake.connections === 1)
+    assert.equal(fake.callsOf('apps.connections.open').length, 2, 'the failed connect was retried')
+    fake.httpErrorNext('apps.connections.open', 502)
+    fake.disconnectAll('refresh_requested')
+    await eventually(() => fake.callsOf('apps.connections.open').length === 4 && fake.connections === 1)
+    const r = await rig.create()
+    await rig.drain()
+    const ts = fake.posts('C0DEPLOYS')[0]!.ts
+    await fake.pushInteractive(blockActions({ user: 'UBOB', requestId: r.id, action: 'approve', channel: 'C0DEPLOYS', messageTs: ts, responseUrl: fake.responseUrl('bob') }))
+    await rig.channel.settled()
+    assert.equal((await rig.request(r.id)).status, 'approved')
+    assert.ok(rig.logs.some((l) => l.msg === 'slack socket mode could not connect; retrying'), 'the outage is logged')
+  })
+
+  it('stops reconnecting, with an error in the log, when Slack refuses the app token after it was revoked', async () => {
+    rig = await slackRig(store, fake, { policy: slackPolicy(1, ['slack:#deploys']), socket: true })
+    fake.failNext('apps.connections.open', 'invalid_auth', 5)
+    fake.disconnectAll('refresh_requested')
+    await eventually(() => rig!.logs.some((l) => l.msg === 'slack socket mode: Slack refused the app token; not reconnecting'))
+    assert.equal(fake.callsOf('apps.connections.open').length, 2, 'one try after the drop, no more')
+    assert.equal(fake.connections, 0)
+  })
+
   it('refuses to start with an app token Slack rejects, saying so', async () => {
     const channel = new SlackChannel({ botToken: BOT_TOKEN, signingSecret: null, appToken: 'xapp-wrong', apiUrl: fake.apiUrl, teamId: null })
     const quiet = { info() {}, warn() {}, error() {} }

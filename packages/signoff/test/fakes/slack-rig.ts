@@ -79,7 +79,7 @@ export async function slackRig(
     apiUrl: fake.apiUrl,
     teamId: opts.teamId === undefined ? TEAM : opts.teamId,
     // Quick keep-alive, so a dropped connection is noticed and re-opened within a test's time.
-    socket: { clientPingTimeout: 400 },
+    socket: { clientPingTimeout: 400, retryMs: 50 },
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   })
   const { services } = await testServices(store, tempDir({ 'p.rego': opts.policy }), {

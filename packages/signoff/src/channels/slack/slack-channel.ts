@@ -1,4 +1,3 @@
-import { SocketModeClient } from '@slack/socket-mode'
 import { WebClient } from '@slack/web-api'
 import {
   DeliveryError,
@@ -19,6 +18,7 @@ import { sdkLogger } from './slack-logger.js'
 import { renderOutcomeNotice, renderRequestMessage, renderVoteReply, type SlackMessage } from './slack-message.js'
 import { SlackPosts, type PostMetadata } from './slack-posts.js'
 import { checkSlackSignature } from './slack-signature.js'
+import { SlackSocket } from './slack-socket.js'
 
 /** Options of {@link SlackChannel}: the `slack:` configuration section, plus test knobs. */
 export interface SlackChannelOptions {
@@ -38,8 +38,8 @@ export interface SlackChannelOptions {
   readonly cacheTtlMs?: number
   /** Web API call timeout (default 10 s). */
   readonly timeoutMs?: number
-  /** Socket Mode keep-alive tuning (defaults: the SDK's 5 s and 30 s). */
-  readonly socket?: { readonly clientPingTimeout?: number; readonly serverPingTimeout?: number }
+  /** Socket Mode keep-alive tuning (defaults: the SDK's 5 s and 30 s) and the first reconnect delay (1 s). */
+  readonly socket?: { readonly clientPingTimeout?: number; readonly serverPingTimeout?: number; readonly retryMs?: number }
 }
 
 /** The HTTP interactivity endpoint. */
@@ -64,7 +64,7 @@ export class SlackChannel implements Channel<SlackMessage> {
   readonly #inflight = new Set<Promise<void>>()
   #host: ChannelHost | null = null
   #interactions: SlackInteractions | null = null
-  #socket: SocketModeClient | null = null
+  #socket: SlackSocket | null = null
 
   constructor(options: SlackChannelOptions) {
     this.#o = options
@@ -149,47 +149,46 @@ export class SlackChannel implements Channel<SlackMessage> {
     return handled.ack ? { status: 200, headers: JSON_HEADERS, body: JSON.stringify(handled.ack) } : { status: 200, body: '' }
   }
 
-  /** Takes the host; with an app token, opens the Socket Mode connection (which reconnects by itself). */
+  /** Takes the host; with an app token, opens the Socket Mode connection (kept up by SlackSocket). */
   async start(host: ChannelHost): Promise<void> {
     this.#host = host
     const interactions = new SlackInteractions({ client: this.#client, directory: this.#directory, host, teamId: this.#o.teamId, fetch: this.#o.fetch ?? fetch })
     this.#interactions = interactions
     if (!this.#o.appToken) return
-    const socket = new SocketModeClient({
+    const socket = new SlackSocket({
       appToken: this.#o.appToken,
-      logger: sdkLogger(() => host.log),
-      clientOptions: { slackApiUrl: this.#o.apiUrl },
+      apiUrl: this.#o.apiUrl,
+      log: () => host.log,
       ...(this.#o.socket ?? {}),
-    })
-    socket.on('interactive', ({ ack, body }: { ack: (response?: Record<string, unknown>) => Promise<void>; body: unknown }) => {
-      const handled = interactions.handle(body)
-      // Ack first (within Slack's three seconds), then work; with several replicas connected,
-      // a redelivered envelope is still one vote: the request's compare-and-swap and "already
-      // voted" make the decision idempotent.
-      const acked = ack(handled.ack).catch((e: unknown) => host.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'slack socket ack failed'))
-      const after = handled.after
-      if (after) {
-        this.#track(async () => {
-          await acked
-          await after()
-        })
-      }
+      onInteractive: ({ ack, body }) => {
+        const handled = interactions.handle(body)
+        // Ack first (within Slack's three seconds), then work; with several replicas connected,
+        // a redelivered envelope is still one vote: the request's compare-and-swap and "already
+        // voted" make the decision idempotent.
+        const acked = ack(handled.ack).catch((e: unknown) => host.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'slack socket ack failed'))
+        const after = handled.after
+        if (after) {
+          this.#track(async () => {
+            await acked
+            await after()
+          })
+        }
+      },
     })
     this.#socket = socket
     try {
       await socket.start()
     } catch (e) {
       this.#socket = null
-      throw new Error(`Slack Socket Mode could not connect: ${e instanceof Error ? e.message : String(e)}`)
+      throw e
     }
-    host.log.info({}, 'slack socket mode connected')
   }
 
   /** Closes the Socket Mode connection and waits for clicks still being processed. */
   async stop(): Promise<void> {
     const socket = this.#socket
     this.#socket = null
-    await socket?.disconnect()
+    await socket?.stop()
     await this.settled()
   }
 
