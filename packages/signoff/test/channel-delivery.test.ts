@@ -170,6 +170,20 @@ for (const dialect of DIALECTS) {
       assert.equal((await store.postsFor(r.id)).length, 4)
     })
 
+    it('never gives up on a platform that keeps asking to wait (429), however many attempts that takes', async () => {
+      const { rec, s, clock } = await setup()
+      const r = (await s.requests.create({ input: { n: 6 } }, ci)).request
+      // maxAttempts is 5 in this setup: seven rate limits in a row, then the post goes through.
+      for (let i = 0; i < 7; i++) {
+        rec.failPost.set('room', new DeliveryError('rate limited', { code: 'rate_limited', retryAfterMs: 1000 }))
+        await s.worker.tick()
+        clock.advance(1000)
+      }
+      await s.worker.tick()
+      assert.deepEqual(rec.posts.filter((p) => p.destination === 'room').map((p) => p.attempt), [7])
+      assert.equal((await store.outboxFor(r.id)).filter((j) => j.failedAt !== null).length, 0)
+    })
+
     it('brings a post up to date when the request changed while it was being posted', async () => {
       const { rec, s } = await setup(['group:sre'], 1)
       let open!: () => void

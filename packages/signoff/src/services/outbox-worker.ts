@@ -132,7 +132,9 @@ export class OutboxWorker {
       const message = e instanceof Error ? e.message : String(e)
       const channel = job.kind === 'callback' ? 'callback' : channelOf(job)
       this.#d.metrics.inc('signoff_channel_delivery_failures_total', { kind: job.kind, channel, code })
-      const giveUp = known?.permanent === true || attempts >= max
+      // A platform that asked us to wait (429) is not failing: its retries never use up the attempts.
+      const rateLimited = known !== null && known.retryAfterMs !== null
+      const giveUp = known?.permanent === true || (attempts >= max && !rateLimited)
       const fields = { job: job.id, kind: job.kind, request: job.requestId, channel, code, attempts, giveUp, error: message }
       if (giveUp) this.#d.log.error(fields, 'outbox delivery failed; giving up')
       else this.#d.log.warn({ ...fields, retryInMs: delay }, 'outbox delivery failed; will retry')
