@@ -159,6 +159,12 @@ describe('slack over HTTP interactivity', () => {
     assert.equal(foreign.status, 200)
     assert.match(String(fake.responses.find((x) => x.id === 'foreign')?.body['text']), /only takes decisions from its own Slack workspace/)
     assert.equal((await rig.request(r2.id)).approvals.length, 0)
+
+    // Slack Connect: the click happens in our workspace, but the clicker belongs to another one.
+    const shared = blockActions({ user: 'UBOB', requestId: r2.id, action: 'approve', channel: 'C0DEPLOYS', messageTs: ts, responseUrl: fake.responseUrl('external') })
+    await rig.click({ ...shared, user: { ...(shared['user'] as object), team_id: 'T0PARTNER' } })
+    assert.match(String(fake.responses.find((x) => x.id === 'external')?.body['text']), /only takes decisions from its own Slack workspace/)
+    assert.equal((await rig.request(r2.id)).approvals.length, 0, 'an external member of a shared channel cannot vote')
   })
 
   it('a decision made through the API (or the web page) updates the Slack message', async () => {

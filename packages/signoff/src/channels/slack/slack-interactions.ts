@@ -127,10 +127,16 @@ export class SlackInteractions {
     await this.#refuse(reply, outcome)
   }
 
+  /**
+   * With `team_id` configured, both the workspace the click happened in and the clicker's own
+   * workspace must be it: in a Slack Connect channel shared with another organisation, `team` is
+   * ours but an external member's `user.team_id` is theirs, and their email is theirs to assign.
+   */
   #foreignTeam(p: Payload): Refused | null {
-    const team = p.team?.id ?? p.user?.team_id ?? null
-    if (this.#d.teamId === null || team === this.#d.teamId) return null
-    this.#d.host.log.warn({ team, expected: this.#d.teamId }, 'slack interaction from another workspace refused')
+    if (this.#d.teamId === null) return null
+    const teams = [p.team?.id, p.user?.team_id].filter((t): t is string => typeof t === 'string')
+    if (teams.length > 0 && teams.every((t) => t === this.#d.teamId)) return null
+    this.#d.host.log.warn({ teams, expected: this.#d.teamId }, 'slack interaction from another workspace refused')
     return { code: 'SLACK_WRONG_TEAM', message: 'wrong team', view: null }
   }
 
