@@ -209,6 +209,11 @@ for (const dialect of DIALECTS) {
       assert.equal(refused.ok, false)
       assert.equal(!refused.ok && refused.code, 'SIGNOFF_NOT_ELIGIBLE')
       assert.equal(!refused.ok && refused.view?.status, 'pending')
+      const dry = { requestId: r.id, approver: 'alice@example.com', decision: 'reject' as const, comment: null, via: 'rec' }
+      assert.equal((await host.check(dry))?.code, 'SIGNOFF_NOT_ELIGIBLE')
+      assert.equal(await host.check({ ...dry, aliases: ['slack:U0ALICE'] }), null, 'a check with the alias would be taken')
+      assert.equal((await host.check({ ...dry, requestId: 'nope' }))?.code, 'SIGNOFF_NOT_FOUND')
+      assert.equal((await store.getRequest(r.id))!.approvals.length, 0, 'a check records nothing')
       const one = await host.decide({ requestId: r.id, approver: 'alice@example.com', aliases: ['slack:U0ALICE'], decision: 'approve', comment: null, via: 'rec' })
       assert.equal(one.ok && one.view.status, 'pending')
       const again = await host.decide({ requestId: r.id, approver: 'alice@example.com', aliases: ['slack:U0ALICE'], decision: 'approve', comment: null, via: 'rec' })

@@ -111,6 +111,12 @@ describe('slack over HTTP interactivity', () => {
     assert.match(said('nomail'), /could not read the email address/)
     assert.equal((await rig.request(r.id)).approvals.length, 0)
 
+    // Reject asks for a reason first; who cannot reject is told so at once, with no modal to fill in.
+    const views = fake.views.length
+    await rig.click(blockActions({ user: 'UMALLORY', requestId: r.id, action: 'reject', channel: 'C0DEPLOYS', messageTs: ts, responseUrl: fake.responseUrl('mallory-reject') }))
+    assert.match(said('mallory-reject'), /not one of the approvers of this request/)
+    assert.equal(fake.views.length, views, 'no reason modal for someone who cannot reject')
+
     await click('UBOB', 'bob-1')
     await click('UBOB', 'bob-2')
     assert.equal(fake.responses.filter((x) => x.id === 'bob-1').length, 0)

@@ -112,6 +112,11 @@ export interface ChannelLogger {
 export interface ChannelHost {
   /** Applies a verified click: eligibility, self-approval, state and quorum are checked there. */
   decide(decision: ChannelDecision): Promise<DecideOutcome>
+  /**
+   * Whether `decision` would be refused now, recording nothing (for surfaces that ask for more
+   * input first, such as a reason): the refusal, or `null` when it would be taken.
+   */
+  check(decision: ChannelDecision): Promise<{ readonly code: string; readonly message: string; readonly view: ChannelRequestView | null } | null>
   /** The current view of a request, or `null` if there is none. */
   view(requestId: string): Promise<ChannelRequestView | null>
   /** This channel's own durable records (scoped by channel name). */

@@ -1,7 +1,7 @@
-import type { ChannelHost, ChannelLogger, ChannelRequestView } from '../channels/channel.js'
+import type { ChannelDecision, ChannelHost, ChannelLogger, ChannelRequestView } from '../channels/channel.js'
 import { SignoffError, type ApprovalRequest } from '../domain/index.js'
 import type { Store } from '../store/index.js'
-import type { RequestService } from './request-service.js'
+import type { RequestService, VoteCommand } from './request-service.js'
 
 /** What {@link createChannelHost} needs. */
 export interface ChannelHostDeps {
@@ -23,13 +23,23 @@ export function createChannelHost(channel: string, d: ChannelHostDeps): ChannelH
   return {
     async decide(decision) {
       try {
-        const vote = { approver: decision.approver, decision: decision.decision, comment: decision.comment, via: decision.via }
-        const r = await d.requests.decide(decision.requestId, decision.aliases ? { ...vote, aliases: decision.aliases } : vote)
+        const r = await d.requests.decide(decision.requestId, voteOf(decision))
         return { ok: true, view: d.view(r) }
       } catch (e) {
         if (!(e instanceof SignoffError) || e.code === 'SIGNOFF_INTERNAL') throw e
         const r = await d.store.getRequest(decision.requestId)
         return { ok: false, code: e.code, message: e.message, view: r ? d.view(r) : null }
+      }
+    },
+    async check(decision) {
+      try {
+        const refusal = await d.requests.check(decision.requestId, voteOf(decision))
+        if (!refusal) return null
+        const r = await d.store.getRequest(decision.requestId)
+        return { ...refusal, view: r ? d.view(r) : null }
+      } catch (e) {
+        if (!(e instanceof SignoffError) || e.code === 'SIGNOFF_INTERNAL') throw e
+        return { code: e.code, message: e.message, view: null }
       }
     },
     async view(requestId) {
@@ -45,4 +55,9 @@ export function createChannelHost(channel: string, d: ChannelHostDeps): ChannelH
     now: d.now,
     link: d.link,
   }
+}
+
+function voteOf(d: ChannelDecision): VoteCommand {
+  const vote = { approver: d.approver, decision: d.decision, comment: d.comment, via: d.via }
+  return d.aliases ? { ...vote, aliases: d.aliases } : vote
 }

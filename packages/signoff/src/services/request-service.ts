@@ -181,6 +181,18 @@ export class RequestService {
   }
 
   /**
+   * Whether a vote would be refused now (state, expiry, eligibility, self-approval, already voted),
+   * without recording anything: `null` when it would be taken. For surfaces that ask for more input
+   * before voting (Slack's reject modal), so nobody types a reason only to be refused.
+   */
+  async check(id: string, vote: VoteCommand): Promise<{ code: string; message: string } | null> {
+    const req = await this.get(id)
+    const now = this.#d.now()
+    const refusal = checkVote(req, this.#record(vote, now), this.#d.config.groups, now)
+    return refusal && { code: refusal.code, message: refusal.message }
+  }
+
+  /**
    * Records a vote: checks eligibility, self-approval and state, re-evaluates the policy with the
    * approvals in its input and moves the request in one compare-and-swap (retried on a lost race,
    * re-checking everything). Refusals throw SignoffError with 403/404/409 codes.
@@ -189,15 +201,7 @@ export class RequestService {
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
       const req = await this.get(id)
       const now = this.#d.now()
-      const record: ApprovalRecord = {
-        approver: vote.approver,
-        groups: groupsOf(vote.approver, this.#d.config.groups),
-        ...(vote.aliases && vote.aliases.length > 0 ? { aliases: [...vote.aliases] } : {}),
-        decision: vote.decision,
-        comment: vote.comment,
-        at: now,
-        via: vote.via,
-      }
+      const record = this.#record(vote, now)
       const refusal = checkVote(req, record, this.#d.config.groups, now)
       if (refusal) throw new SignoffError(refusal.code, refusal.message)
       const spec = req.spec!
@@ -230,6 +234,18 @@ export class RequestService {
       }
     }
     throw new SignoffError('SIGNOFF_INTERNAL', `request ${id} is changing too fast; try again`)
+  }
+
+  #record(vote: VoteCommand, now: number): ApprovalRecord {
+    return {
+      approver: vote.approver,
+      groups: groupsOf(vote.approver, this.#d.config.groups),
+      ...(vote.aliases && vote.aliases.length > 0 ? { aliases: [...vote.aliases] } : {}),
+      decision: vote.decision,
+      comment: vote.comment,
+      at: now,
+      via: vote.via,
+    }
   }
 
   /** Cancels a pending request; only its requester (or an admin) may. */

@@ -86,8 +86,17 @@ export class SlackInteractions {
     if (foreign) return { after: () => this.#refuse(reply, foreign) }
     if (action.action_id === REJECT_ACTION) {
       const meta: RejectModalMetadata = { requestId, channel: p.container?.channel_id ?? p.channel?.id ?? null }
-      // The trigger id lives about three seconds: the modal opens before anything is looked up.
-      return { after: () => this.#guard(reply, async () => void (await this.#d.client.views.open({ trigger_id: p.trigger_id ?? '', view: rejectModal(meta) as never }))) }
+      return {
+        after: () =>
+          this.#guard(reply, async () => {
+            // The trigger id lives about three seconds: a refusal that is known quickly (not an
+            // approver, already decided…) is said at once; otherwise the modal opens and the
+            // submission is checked in full.
+            const refused = await within(PRECHECK_MS, this.#precheck(userId, requestId))
+            if (refused) return this.#refuse(reply, refused)
+            await this.#d.client.views.open({ trigger_id: p.trigger_id ?? '', view: rejectModal(meta) as never })
+          }),
+      }
     }
     return { after: () => this.#guard(reply, () => this.#decide(reply, userId, requestId, 'approve', null)) }
   }
@@ -107,23 +116,15 @@ export class SlackInteractions {
   }
 
   async #decide(reply: (text: string) => Promise<void>, userId: string, requestId: string, decision: 'approve' | 'reject', comment: string | null): Promise<void> {
-    const { host, directory } = this.#d
-    const person = await directory.person(userId)
-    if (!person?.email || person.deleted) {
-      host.log.warn({ request: requestId, slackUser: userId }, 'slack click refused: no email for this user')
-      return this.#refuse(reply, { code: 'SLACK_NO_EMAIL', message: 'no email', view: null })
-    }
-    const view = await host.view(requestId)
-    const aliases = [`slack:${userId}`]
-    for (const entry of view?.approvers ?? []) {
-      if (/^slack:S[A-Z0-9]+$/.test(entry) && (await directory.groupMembers(entry.slice('slack:'.length))).includes(userId)) aliases.push(entry)
-    }
-    const outcome = await host.decide({ requestId, approver: person.email, aliases, decision, comment, via: 'slack' })
+    const { host } = this.#d
+    const who = await this.#identify(userId, requestId)
+    if ('code' in who) return this.#refuse(reply, who)
+    const outcome = await host.decide({ requestId, approver: who.email, aliases: who.aliases, decision, comment, via: 'slack' })
     if (outcome.ok) {
-      host.log.info({ request: requestId, approver: person.email, decision, status: outcome.view.status }, 'slack vote recorded')
+      host.log.info({ request: requestId, approver: who.email, decision, status: outcome.view.status }, 'slack vote recorded')
       return
     }
-    host.log.info({ request: requestId, approver: person.email, decision, code: outcome.code }, 'slack vote refused')
+    host.log.info({ request: requestId, approver: who.email, decision, code: outcome.code }, 'slack vote refused')
     await this.#refuse(reply, outcome)
   }
 
@@ -132,6 +133,29 @@ export class SlackInteractions {
    * workspace must be it: in a Slack Connect channel shared with another organisation, `team` is
    * ours but an external member's `user.team_id` is theirs, and their email is theirs to assign.
    */
+  /** The clicker's email and verified approver aliases (`slack:U…`, the `slack:S…` groups they are in). */
+  async #identify(userId: string, requestId: string): Promise<{ email: string; aliases: string[] } | Refused> {
+    const { host, directory } = this.#d
+    const person = await directory.person(userId)
+    if (!person?.email || person.deleted) {
+      host.log.warn({ request: requestId, slackUser: userId }, 'slack click refused: no email for this user')
+      return { code: 'SLACK_NO_EMAIL', message: 'no email', view: null }
+    }
+    const view = await host.view(requestId)
+    const aliases = [`slack:${userId}`]
+    for (const entry of view?.approvers ?? []) {
+      if (/^slack:S[A-Z0-9]+$/.test(entry) && (await directory.groupMembers(entry.slice('slack:'.length))).includes(userId)) aliases.push(entry)
+    }
+    return { email: person.email, aliases }
+  }
+
+  /** Whether a reject by `userId` would be refused now; `null` when it would be taken (or nobody can tell yet). */
+  async #precheck(userId: string, requestId: string): Promise<Refused | null> {
+    const who = await this.#identify(userId, requestId)
+    if ('code' in who) return who
+    return this.#d.host.check({ requestId, approver: who.email, aliases: who.aliases, decision: 'reject', comment: null, via: 'slack' })
+  }
+
   #foreignTeam(p: Payload): Refused | null {
     if (this.#d.teamId === null) return null
     const teams = [p.team?.id, p.user?.team_id].filter((t): t is string => typeof t === 'string')
@@ -176,6 +200,20 @@ export class SlackInteractions {
     } catch (e) {
       this.#d.host.log.warn({ err: e instanceof Error ? e.message : String(e), channel }, 'slack ephemeral answer failed')
     }
+  }
+}
+
+/** How long the reject button may spend finding out whether the clicker can reject at all. */
+const PRECHECK_MS = 1500
+
+/** `work`'s answer if it comes within `ms`, else `null`; a failure also gives `null` (the full check comes later). */
+async function within<T>(ms: number, work: Promise<T | null>): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))
+  try {
+    return await Promise.race([work.catch(() => null), late])
+  } finally {
+    clearTimeout(timer)
   }
 }
 
