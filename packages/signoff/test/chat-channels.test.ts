@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { SlackChannel } from '../src/channels/slack/index.js'
-import { teamsChannels } from '../src/channels/teams/index.js'
 import { buildApp } from '../src/http/index.js'
+import { configuredChannels } from '../src/services/configured-channels.js'
 import type { Store } from '../src/store/index.js'
 import { DIALECTS } from './dialects.js'
 import { BOT_TOKEN, SlackFake, TEAM as SLACK_TEAM } from './fakes/slack-fake.js'
@@ -38,7 +38,7 @@ for (const dialect of DIALECTS) {
 
     async function signoff(min: number) {
       const slackChannel = new SlackChannel({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: null, apiUrl: slack.apiUrl, teamId: SLACK_TEAM })
-      const channels = [slackChannel, ...teamsChannels(testConfig({ teams: world.settings }).teams!)]
+      const channels = [slackChannel, ...configuredChannels(testConfig({ teams: world.settings }))]
       const policy = tempDir({ 'p.rego': slackPolicy(min, ['slack:#deploys', 'teams:ops']) })
       const { services } = await testServices(store, policy, { clock, config: { teams: world.settings }, services: { channels } })
       await services.startChannels()

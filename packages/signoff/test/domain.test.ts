@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert'
 import { describe, it } from 'node:test'
 import {
+  channelTarget,
   canTransition,
   canonicalJson,
   checkVote,
@@ -54,6 +55,14 @@ describe('canonical JSON (RFC 8785)', () => {
     assert.equal(inputDigest({ a: 1, b: { c: 2, d: 3 } }), inputDigest({ b: { d: 3, c: 2 }, a: 1 }))
     assert.notEqual(inputDigest({ a: 1 }), inputDigest({ a: 2 }))
     assert.match(inputDigest({}), /^[0-9a-f]{64}$/)
+  })
+})
+
+describe('channel targets', () => {
+  it('split a policy channels entry at its first colon', () => {
+    assert.deepEqual(channelTarget('slack:#deploys'), { channel: 'slack', destination: '#deploys' })
+    assert.deepEqual(channelTarget('teams-webhook:sec:ops'), { channel: 'teams-webhook', destination: 'sec:ops' })
+    assert.deepEqual(channelTarget('web'), { channel: 'web', destination: null })
   })
 })
 

@@ -13,3 +13,4 @@ export {
 } from './lifecycle.js'
 export { REQUEST_STATUSES, isGranted, isTerminal, type RequestStatus } from './request-status.js'
 export { GENESIS_HASH, type LogEntry } from './log-entry.js'
+export { channelTarget, type ChannelTarget } from './channel-target.js'

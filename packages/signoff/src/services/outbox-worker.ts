@@ -1,5 +1,5 @@
 import { DeliveryError, type Channel, type ChannelApprovalView, type ChannelRequestView, type PostedMessage } from '../channels/channel.js'
-import type { ApprovalRequest } from '../domain/index.js'
+import { channelTarget, type ApprovalRequest } from '../domain/index.js'
 import type { FinishedJob, OutboxJob, Store } from '../store/index.js'
 import { signCallback, SIGNATURE_HEADER } from './callback-signature.js'
 import type { Metrics } from './metrics.js'
@@ -148,12 +148,10 @@ export class OutboxWorker {
     const ctx = { attempt: job.attempts }
     switch (job.kind) {
       case 'notify': {
-        const target = channelOf(job)
-        const colon = target.indexOf(':')
-        const name = colon < 0 ? target : target.slice(0, colon)
+        const { channel, destination } = channelTarget(channelOf(job))
         const given = job.payload['destination']
-        const destination = typeof given === 'string' ? given : colon < 0 ? target : target.slice(colon + 1)
-        const posted = await this.#channel(name).post(destination, this.#d.view(req), ctx)
+        // A bare `web` entry posts to `web` (the web channel gets its approver as `destination`).
+        const posted = await this.#channel(channel).post(typeof given === 'string' ? given : (destination ?? channel), this.#d.view(req), ctx)
         const posts = Array.isArray(posted) ? (posted as readonly PostedMessage[]) : [posted as PostedMessage]
         // A change that committed while this post was in flight must still reach it: the store
         // compares the version rendered here with the current one when it records the posts.
@@ -211,7 +209,7 @@ export class OutboxWorker {
   }
 }
 
-/** The job's `channel` payload (`slack:#deploys`, `web`, `teams`). */
+/** The job's `channel` payload (`slack:#deploys`, `web`, `teams`), or its post's channel. */
 function channelOf(job: OutboxJob): string {
   return String(job.payload['channel'] ?? (job.payload['post'] as PostedMessage | undefined)?.channel ?? 'all')
 }

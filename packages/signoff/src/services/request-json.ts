@@ -1,5 +1,5 @@
 import type { ChannelRequestView } from '../channels/channel.js'
-import { expandApprovers, type ApprovalRequest, type Groups } from '../domain/index.js'
+import { channelTarget, expandApprovers, type ApprovalRequest, type Groups } from '../domain/index.js'
 import type { OutboxRecord, PostRecord } from '../store/index.js'
 
 /** A request as the HTTP API and callbacks show it (snake_case, ISO times). */
@@ -70,13 +70,12 @@ export function deliveryErrors(jobs: readonly OutboxRecord[]): NonNullable<Reque
     .filter((j) => j.failedAt !== null)
     .map((j) => {
       const post = j.payload['post'] as PostRecord | undefined
-      const target = String(j.payload['channel'] ?? post?.channel ?? (j.kind === 'callback' ? 'callback' : ''))
+      const target = channelTarget(String(j.payload['channel'] ?? post?.channel ?? (j.kind === 'callback' ? 'callback' : '')))
       const given = j.payload['destination'] ?? post?.destination
-      const colon = target.indexOf(':')
       return {
         kind: j.kind,
-        channel: colon < 0 ? target : target.slice(0, colon),
-        destination: typeof given === 'string' ? given : colon < 0 ? null : target.slice(colon + 1),
+        channel: target.channel,
+        destination: typeof given === 'string' ? given : target.destination,
         code: j.lastCode ?? 'error',
         message: j.lastError ?? '',
         attempts: j.attempts,

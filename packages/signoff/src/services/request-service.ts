@@ -2,6 +2,7 @@ import type { SignoffConfig } from '../config/index.js'
 import { chainEntry } from '../decision-log/index.js'
 import {
   SignoffError,
+  channelTarget,
   checkVote,
   expandApprovers,
   groupsOf,
@@ -343,7 +344,7 @@ export class RequestService {
     const shown = vote && { approver: vote.approver, decision: vote.decision, comment: vote.comment, at: new Date(vote.at).toISOString(), via: vote.via }
     const jobs: Array<{ kind: string; requestId: string; payload: Record<string, unknown> }> = [{ kind: 'update', requestId: next.id, payload: shown ? { vote: shown } : {} }]
     if (isTerminal(next.status)) {
-      const chats = new Set((next.spec?.channels ?? []).map((c) => c.split(':')[0]!).filter((c) => c !== 'web'))
+      const chats = new Set((next.spec?.channels ?? []).map((c) => channelTarget(c).channel).filter((c) => c !== 'web'))
       for (const channel of chats) jobs.push({ kind: 'outcome', requestId: next.id, payload: { channel } })
       if (next.callbackUrl) jobs.push({ kind: 'callback', requestId: next.id, payload: {} })
     }
